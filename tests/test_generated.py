@@ -76,6 +76,10 @@ def sandbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bundled_parsed_once
     work = tmp_path / "work"
     work.mkdir()
     monkeypatch.chdir(work)
+    home = tmp_path / "home"  # `--install-completion` is among the options drawn: it writes the shell's rc file
+    home.mkdir()
+    for variable in ("HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME", "ZDOTDIR"):
+        monkeypatch.setenv(variable, str(home))
     (tmp_path / "empty").mkdir()
     return {
         "user": str(DATA / "user" / "my-models.yaml"),
