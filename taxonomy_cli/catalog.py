@@ -18,6 +18,7 @@ from taxonomy_cli.errors import CatalogError
 from taxonomy_cli.records import (
     INPUT_MODALITIES,
     OUTPUT_MODALITIES,
+    ArchitectureKind,
     REASON_FIELDS,
     Axis,
     Catalog,
@@ -34,6 +35,7 @@ from taxonomy_cli.records import (
     Source,
     SourceKind,
     Stage,
+    StageEvidence,
     Status,
     Term,
     TermKind,
@@ -53,6 +55,8 @@ SECTIONS = (
     "rules",
     "thresholds",
     "myths",
+    "architectures",
+    "stage_evidence",
 )
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9.\-]*$")
 DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -67,6 +71,11 @@ RULE_CONDITIONS = {
     "parameters_at_least": (int, str),
     "parameters_below": (int, str),
     "stage": list,
+}
+STAGE_EVIDENCE_CONDITIONS = {  # signs of the training stage in model files (`taxo inspect`)
+    "name_words_any": list,
+    "stop_tokens_any": list,
+    "chat_template": bool,
 }
 
 
@@ -89,7 +98,7 @@ def expand(paths: Iterable[Path]) -> list[Path]:
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+            found = sorted(_yaml_below(path))
             if not found:  # most likely the wrong folder: say so rather than quietly add nothing
                 raise CatalogError([f"{path}: a folder with no .yaml or .yml files in it (given with --catalog or {ENV_VAR})"])
             files.extend(found)
@@ -100,6 +109,24 @@ def expand(paths: Iterable[Path]) -> list[Path]:
     return files
 
 
+def _yaml_below(folder: Path) -> list[Path]:
+    """Every *.yaml / *.yml file below a folder, like `rglob` (symlinked folders not followed), at a third of
+    its cost: this runs at every start-up, before the cache can answer."""
+    found: list[Path] = []
+    pending = [os.fspath(folder)]
+    while pending:
+        try:
+            entries = list(os.scandir(pending.pop()))
+        except PermissionError:  # as rglob: an unreadable folder adds nothing
+            continue
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                pending.append(entry.path)
+            elif os.path.splitext(entry.name)[1] in (".yaml", ".yml") and entry.is_file():
+                found.append(Path(entry.path))
+    return found
+
+
 def bundled_files() -> list[Path]:
     """The bundled catalogue's YAML files."""
     return expand([bundled_dir()])
@@ -107,19 +134,34 @@ def bundled_files() -> list[Path]:
 
 def display_name(path: Path) -> str:
     """A short path for messages: relative to the bundled folder's parent or the working directory."""
-    for base in (bundled_dir().parent, Path.cwd()):
-        try:
-            return str(path.resolve().relative_to(base.resolve()))
-        except (ValueError, OSError, RuntimeError):  # elsewhere, or a symlink loop (the reader names it)
-            continue
-    return str(path)
+    return display_names([path])[0]
 
 
-def load(files: Sequence[Path]) -> Catalog:
+def display_names(paths: Sequence[Path]) -> list[str]:
+    """display_name of each path; the two bases are resolved once (the cache keys on these names too)."""
+    bases = [os.path.realpath(bundled_dir().parent), os.path.realpath(os.getcwd())]
+    real_folders: dict[str, str] = {}
+    names = []
+    for path in paths:
+        folder, file_name = os.path.split(path)  # not abspath: '..' must be taken after symlinks, as realpath does
+        if folder not in real_folders:
+            real_folders[folder] = os.path.realpath(folder)
+        real = os.path.join(real_folders[folder], file_name)
+        if os.path.islink(real):
+            real = os.path.realpath(real)
+        for base in bases:
+            if real == base or real.startswith(base.rstrip(os.sep) + os.sep):
+                names.append(os.path.relpath(real, base))
+                break
+        else:
+            names.append(str(path))
+    return names
+
+
+def load(files: Sequence[Path], names: Sequence[str] | None = None) -> Catalog:
     """Read and validate the given files as one catalogue; raise CatalogError listing every problem."""
     builder = _Builder()
-    for path in files:
-        name = display_name(path)
+    for path, name in zip(files, names or display_names(files)):
         try:
             document = yamlfile.parse(yamlfile.read_text(path), name)
         except CatalogError as exc:
@@ -297,6 +339,8 @@ class _Builder:
         self.rules: list[Rule] = []
         self.thresholds: dict[str, Threshold] = {}
         self.myths: dict[str, Myth] = {}
+        self.architectures: dict[str, ArchitectureKind] = {}
+        self.stage_evidence: dict[str, StageEvidence] = {}
         # (what refers, file:line, kind of target, target id) checked once everything is loaded
         self.references: list[tuple[str, str, str, str]] = []
         self.names: dict[str, str] = {}  # normalised name or alias -> "model 'x'" that claims it
@@ -326,10 +370,12 @@ class _Builder:
             "rules": self.add_rule,
             "thresholds": self.add_threshold,
             "myths": self.add_myth,
+            "architectures": self.add_architecture,
+            "stage_evidence": self.add_stage_evidence,
         }
         for section, reader in readers.items():
             for fields in top.items(section):
-                fields.what = {"axes": "axis"}.get(section, section[:-1])
+                fields.what = {"axes": "axis", "stage_evidence": "stage evidence"}.get(section, section[:-1])
                 reader(fields)
         top.finish(SECTIONS)
 
@@ -480,25 +526,15 @@ class _Builder:
         if because is not None:
             because = self.reason_template(f, because)
         sources = self.source_ids(f)
-        conditions = f.sub("when", required=True)
-        when: list[tuple[str, object]] = []
-        if conditions is not None:
-            for key, value in conditions.mapping.items():
-                expected = RULE_CONDITIONS.get(key)
-                if expected is None:
-                    hint = closest(key, RULE_CONDITIONS)
-                    conditions.problem(key, f"unknown condition '{key}'" + (f"; did you mean '{hint}'?" if hint else ""))
-                elif isinstance(value, bool) and expected is not bool or not isinstance(value, expected):
-                    conditions.problem(key, f"bad value {value!r}")
-                else:
-                    when.append((key, tuple(value) if isinstance(value, list) else value))
-                    if key.startswith("parameters_") and isinstance(value, str):
-                        self.refer(conditions, key, "threshold", [value])
+        when = self.conditions(f, RULE_CONDITIONS)
+        for key, value in when:
+            if key.startswith("parameters_") and isinstance(value, str):
+                self.refer(f.sub("when"), key, "threshold", [value])
         self.refer(f, "category", "category", [category] if category else [])
         if any(r.id == ident for r in self.rules):
             f.problem("id", f"duplicate rule id '{ident}'")
         if f.finish(("id", "category", "when", "because", "sources")) and ident:
-            self.rules.append(Rule(ident, category, tuple(when), because, sources))
+            self.rules.append(Rule(ident, category, when, because, sources))
 
     def reason_template(self, f: _Fields, template: str) -> str | None:
         """`because` may name the model's facts ({name}), nothing else: no attributes, indexes or format specs,
@@ -535,6 +571,43 @@ class _Builder:
         self.refer(f, "about", "subject", about)
         if f.finish(("id", "claim", "correction", "about", "sources")) and ident:
             self.myths[ident] = Myth(ident, claim, correction, about, sources, f.location())
+
+    def add_architecture(self, f: _Fields) -> None:
+        ident = self.claim_id(f, "architecture", self.architectures)
+        names = f.texts("names", required=True)
+        architecture = f.text("architecture")
+        inputs, outputs = self.modalities(f)
+        sources = self.source_ids(f)
+        if not names and "names" in f.mapping:
+            f.problem("names", "needs at least one name pattern")
+        if f.finish(("id", "names", "architecture", "modalities", "sources")) and ident:
+            self.architectures[ident] = ArchitectureKind(ident, names, architecture, inputs, outputs, sources)
+
+    def add_stage_evidence(self, f: _Fields) -> None:
+        ident = self.claim_id(f, "stage evidence", self.stage_evidence)
+        stage = f.choice("stage", Stage)
+        because = f.text("because")
+        sources = self.source_ids(f, required=False)
+        when = self.conditions(f, STAGE_EVIDENCE_CONDITIONS)
+        if f.finish(("id", "stage", "when", "because", "sources")) and ident and stage:
+            self.stage_evidence[ident] = StageEvidence(ident, stage, when, because, sources)
+
+    def conditions(self, f: _Fields, allowed: dict[str, type | tuple[type, ...]]) -> tuple[tuple[str, object], ...]:
+        """A `when` mapping of known conditions with values of the right type (lists become tuples)."""
+        conditions = f.sub("when", required=True)
+        when: list[tuple[str, object]] = []
+        if conditions is None:
+            return ()
+        for key, value in conditions.mapping.items():
+            expected = allowed.get(key)
+            if expected is None:
+                hint = closest(key, allowed)
+                conditions.problem(key, f"unknown condition '{key}'" + (f"; did you mean '{hint}'?" if hint else ""))
+            elif isinstance(value, bool) and expected is not bool or not isinstance(value, expected):
+                conditions.problem(key, f"bad value {value!r}")
+            else:
+                when.append((key, tuple(value) if isinstance(value, list) else value))
+        return tuple(when)
 
     # -- value helpers ---------------------------------------------------------------------------------------
 
@@ -645,6 +718,8 @@ class _Builder:
             tuple(self.rules),
             self.thresholds,
             self.myths,
+            tuple(self.architectures.values()),
+            tuple(self.stage_evidence.values()),
         )
 
     def check_lineage(self) -> None:

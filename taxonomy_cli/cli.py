@@ -5,7 +5,8 @@ the rest of taxo together (see issue 9's measurements). `rich_markup_mode=None` 
 formatter (and rich.markdown) out of every run.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: typer reads every command's annotations at each start-up, and
+# string annotations must then be evaluated again each time (~0.5 ms per command).
 
 import errno
 import os
@@ -19,7 +20,7 @@ from typing import Annotated, NoReturn, Optional
 import typer
 
 from taxonomy_cli import __version__
-from taxonomy_cli.errors import CatalogError, ExitCode, TaxoError, UsageError
+from taxonomy_cli.errors import CatalogError, ExitCode, NotFound, TaxoError, UsageError
 
 # typer vendors click (since 0.26); its exception base is what usage errors derive from.
 _ClickException = typer._click.ClickException
@@ -36,11 +37,14 @@ class Format(str, Enum):
     JSON = "json"
 
 
-class CompareFormat(str, Enum):
+class TableFormat(str, Enum):
+    """Formats of the listing commands (list, search, timeline, chart)."""
+
     AUTO = "auto"
     TABLE = "table"
     PLAIN = "plain"
     JSON = "json"
+    CSV = "csv"
     MARKDOWN = "markdown"
 
 
@@ -179,33 +183,77 @@ app = typer.Typer(
 
 def _catalog(ctx: typer.Context):
     """The merged catalogue for this invocation (bundled + TAXO_CATALOG + --catalog), loaded once."""
-    from taxonomy_cli import catalog
+    from taxonomy_cli import cache, catalog
 
     state = ctx.find_root().obj
     if "catalog" not in state:
         files = catalog.bundled_files() + catalog.expand(catalog.user_paths(state.get("paths", ())))
-        state["catalog"] = catalog.load(files)
+        state["catalog"] = cache.load(files)
     return state["catalog"]
+
+
+def _completion_catalog():
+    """The catalogue for shell completion (bundled + TAXO_CATALOG), or None when it cannot be read."""
+    from taxonomy_cli import cache, catalog
+
+    try:
+        return cache.load(catalog.bundled_files() + catalog.expand(catalog.user_paths()))
+    except TaxoError:
+        return None
+
+
+def _completions(names, incomplete: str) -> list[str]:
+    # Complete the last item of a comma list too: --org meta,goo<TAB>
+    done, _, word = incomplete.rpartition(",")
+    prefix = f"{done}," if done else ""
+    return sorted(prefix + n for n in set(names) if n.startswith(word.lower()))
 
 
 def _complete_names(incomplete: str) -> list[str]:
     """Shell completion: model and family ids (from the bundled catalogue and TAXO_CATALOG)."""
-    from taxonomy_cli import catalog
-
-    try:
-        loaded = catalog.load(catalog.bundled_files() + catalog.expand(catalog.user_paths()))
-    except TaxoError:
-        return []
-    names = [*loaded.models, *loaded.families]
-    return sorted(n for n in names if n.startswith(incomplete.lower()))
+    loaded = _completion_catalog()
+    return _completions([*loaded.models, *loaded.families], incomplete) if loaded else []
 
 
-def _resolve_format(chosen: Format) -> Format:
-    if chosen is not Format.AUTO:
+def _complete_orgs(incomplete: str) -> list[str]:
+    loaded = _completion_catalog()
+    return _completions(loaded.organizations, incomplete) if loaded else []
+
+
+def _complete_families(incomplete: str) -> list[str]:
+    loaded = _completion_catalog()
+    return _completions(loaded.families, incomplete) if loaded else []
+
+
+def _complete_categories(incomplete: str) -> list[str]:
+    loaded = _completion_catalog()
+    return _completions(loaded.categories, incomplete) if loaded else []
+
+
+def _complete_stages(incomplete: str) -> list[str]:
+    from taxonomy_cli.records import Stage
+
+    return _completions([s.value for s in Stage], incomplete)
+
+
+def _complete_weights(incomplete: str) -> list[str]:
+    from taxonomy_cli.records import Weights
+
+    return _completions([w.value for w in Weights], incomplete)
+
+
+def _complete_modalities(incomplete: str) -> list[str]:
+    from taxonomy_cli.records import INPUT_MODALITIES, OUTPUT_MODALITIES
+
+    return _completions(INPUT_MODALITIES | OUTPUT_MODALITIES, incomplete)
+
+
+def _resolve_format(chosen):  # noqa: ANN001, ANN202 - a Format or a TableFormat, returned as the same type
+    if chosen.value != "auto":
         return chosen
     from taxonomy_cli.output import stdout_is_terminal
 
-    return Format.TABLE if stdout_is_terminal() or os.environ.get("FORCE_COLOR") else Format.PLAIN
+    return type(chosen)("table" if stdout_is_terminal() or os.environ.get("FORCE_COLOR") else "plain")
 
 
 def _version(value: bool) -> None:
@@ -220,6 +268,13 @@ def _version(value: bool) -> None:
 
 FormatOption = Annotated[
     Format, typer.Option("--format", "-f", help="auto (table on a terminal, plain when piped), table, plain or json.")
+]
+
+TableFormatOption = Annotated[
+    TableFormat,
+    typer.Option(
+        "--format", "-f", help="auto (table on a terminal, plain when piped), table, plain, json, csv or markdown."
+    ),
 ]
 
 
@@ -279,13 +334,8 @@ def show(
 
 def _complete_terms(incomplete: str) -> list[str]:
     """Shell completion: term ids."""
-    from taxonomy_cli import catalog
-
-    try:
-        loaded = catalog.load(catalog.bundled_files() + catalog.expand(catalog.user_paths()))
-    except TaxoError:
-        return []
-    return sorted(t for t in loaded.terms if t.startswith(incomplete.lower()))
+    loaded = _completion_catalog()
+    return _completions(loaded.terms, incomplete) if loaded else []
 
 
 class Level(str, Enum):
@@ -336,8 +386,7 @@ def compare(
     names: Annotated[list[str], typer.Argument(help="Two or more categories (llm slm), models (mistral-7b phi-2), "
                                                "or a model and categories (phi-2 llm slm).",
                                                autocompletion=_complete_anything)],
-    output_format: Annotated[CompareFormat, typer.Option("--format", "-f", help="auto, table, plain, json or markdown.")
-                             ] = CompareFormat.AUTO,
+    output_format: TableFormatOption = TableFormat.AUTO,
 ) -> None:
     """Put categories or models side by side on the same axes, or test a model against categories.
 
@@ -353,16 +402,19 @@ def compare(
 
     catalog = _catalog(ctx)
     subjects = [queries.resolve(catalog, name) for name in names]
-    if output_format is CompareFormat.JSON:
+    fmt = _resolve_format(output_format)
+    if fmt is TableFormat.JSON:
         emit_json(render_compare.compare_data(catalog, subjects))
-        return
-    if output_format is CompareFormat.MARKDOWN:
+    elif fmt is TableFormat.MARKDOWN:
         from taxonomy_cli.output import emit_text
 
         emit_text(render_compare.compare_markdown(catalog, subjects).rstrip("\n"))
-        return
-    fmt = _resolve_format(Format(output_format.value))
-    emit_document(render_compare.compare_document(catalog, subjects), rich=fmt is Format.TABLE)
+    elif fmt is TableFormat.CSV:
+        from taxonomy_cli.tabular import to_csv
+
+        sys.stdout.write(to_csv(*render_compare.compare_rows(catalog, subjects)))
+    else:
+        emit_document(render_compare.compare_document(catalog, subjects), rich=fmt is TableFormat.TABLE)
 
 
 @app.command()
@@ -391,6 +443,62 @@ def tree(
         emit_json(render_tree.tree_data(catalog, depth))
         return
     emit_document(render_tree.tree_document(catalog, depth, lineage), rich=fmt is Format.TABLE)
+
+
+@app.command()
+def myths(
+    ctx: typer.Context,
+    about: Annotated[Optional[str], typer.Argument(help="Only myths about this model, family or term.",
+                                                   autocompletion=_complete_anything)] = None,
+    output_format: TableFormatOption = TableFormat.AUTO,
+) -> None:
+    """List common wrong claims about models and terms, each corrected from a primary source.
+
+    \b
+    Examples:
+      taxo myths
+      taxo myths gpt-4
+      taxo myths --format json
+    """
+    from taxonomy_cli import queries, render_sources
+    from taxonomy_cli.output import emit_document, emit_json, emit_listing
+
+    catalog = _catalog(ctx)
+    found = queries.myths_for(catalog, about)
+    fmt = _resolve_format(output_format)
+    if fmt is TableFormat.JSON:
+        emit_json([render_sources.myth_data(catalog, m) for m in found])
+    elif fmt in (TableFormat.CSV, TableFormat.MARKDOWN):
+        emit_listing(fmt.value, render_sources.MYTH_COLUMNS, render_sources.myth_rows(catalog, found))
+    else:
+        emit_document(render_sources.myths_document(catalog, found, about), rich=fmt is TableFormat.TABLE)
+
+
+@app.command()
+def sources(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="A model, family or term.", autocompletion=_complete_anything)],
+    output_format: TableFormatOption = TableFormat.AUTO,
+) -> None:
+    """List every source behind a card, and which fields each one supports.
+
+    \b
+    Examples:
+      taxo sources mistral-7b
+      taxo sources llm --format json
+    """
+    from taxonomy_cli import queries, render_sources
+    from taxonomy_cli.output import emit_document, emit_json, emit_listing
+
+    catalog = _catalog(ctx)
+    record = queries.find_subject(catalog, name)
+    fmt = _resolve_format(output_format)
+    if fmt is TableFormat.JSON:
+        emit_json(render_sources.sources_data(catalog, record))
+    elif fmt in (TableFormat.CSV, TableFormat.MARKDOWN):
+        emit_listing(fmt.value, render_sources.SOURCE_COLUMNS, render_sources.source_rows(catalog, record))
+    else:
+        emit_document(render_sources.sources_document(catalog, record), rich=fmt is TableFormat.TABLE)
 
 
 @app.command()
@@ -440,6 +548,314 @@ def validate(
         f"ok: {summary['files']} files, {summary['models']} models, {summary['families']} families, "
         f"{summary['organizations']} organizations, {summary['sources']} sources, {summary['myths']} myths\n"
     )
+
+
+# -- exploring the catalogue: list, search, timeline, chart -------------------------------------------------
+
+
+class SortKey(str, Enum):
+    NAME = "name"
+    RELEASED = "released"
+    PARAMS = "params"
+    ORG = "org"
+
+
+class Period(str, Enum):
+    YEAR = "year"
+    QUARTER = "quarter"
+
+
+class Grouping(str, Enum):
+    CATEGORY = "category"
+    ORG = "org"
+
+
+class Metric(str, Enum):
+    PARAMS = "params"
+    CONTEXT = "context"
+
+
+PagerOption = Annotated[bool, typer.Option("--pager", help="Page the output (only on a terminal; never when piped).")]
+
+
+def _filter_option(flag: str, text: str, metavar: str, complete):  # noqa: ANN001, ANN202 - a typer annotation
+    """A repeatable filter option (`--org meta --org google`, or `--org meta,google`) with completion."""
+    return Annotated[Optional[list[str]], typer.Option(flag, help=text, metavar=metavar, autocompletion=complete)]
+
+
+CategoryOption = _filter_option(
+    "--category", "A category: foundation, llm, slm, chat…", "CATEGORY", _complete_categories
+)
+OrgOption = _filter_option("--org", "An organization: id, name or alias (meta, 'Mistral AI').", "ORG", _complete_orgs)
+FamilyOption = _filter_option("--family", "A family: id, name or alias (llama-3).", "FAMILY", _complete_families)
+WeightsOption = _filter_option("--weights", "open, gated, api or unreleased.", "WEIGHTS", _complete_weights)
+StageOption = _filter_option("--stage", "base, instruct or chat.", "STAGE", _complete_stages)
+ModalityOption = _filter_option(
+    "--modality", "In or out: text, code, image, audio, video, embedding…", "MODALITY", _complete_modalities
+)
+ParamsOption = Annotated[
+    Optional[str],
+    typer.Option("--params", help="Parameter range LOW..HIGH, inclusive, units K M B T, either end optional "
+                 "(1B..10B, 7B.., ..500M); or 'undisclosed' / 'unknown'. Models without a disclosed size are left "
+                 "out and counted on stderr.", metavar="RANGE"),
+]  # fmt: skip
+SinceOption = Annotated[
+    Optional[str],
+    typer.Option("--since", help="Released on or after: YYYY, YYYY-MM, YYYY-MM-DD or YYYY-Qn.", metavar="DATE"),
+]
+UntilOption = Annotated[
+    Optional[str],
+    typer.Option("--until", help="Released on or before (the whole period named): 2024, 2024-06.", metavar="DATE"),
+]
+
+
+def _select(ctx: typer.Context, *options):  # noqa: ANN002, ANN202 - the filter options, in signature order
+    """The catalogue and the models the filter options keep (and those left out for lack of a number)."""
+    from taxonomy_cli import explore
+
+    names = (
+        "categories", "organizations", "families", "weights", "stages", "modalities", "parameters", "since", "until"
+    )  # fmt: skip
+    catalog = _catalog(ctx)
+    return catalog, explore.select(catalog, explore.make_filters(catalog, **dict(zip(names, options, strict=True))))
+
+
+def _notes(messages) -> None:  # noqa: ANN001
+    from taxonomy_cli.output import note
+
+    for message in messages:
+        note(message)
+
+
+@app.command(name="list")
+def list_(
+    ctx: typer.Context,
+    category: CategoryOption = None,
+    org: OrgOption = None,
+    family: FamilyOption = None,
+    weights: WeightsOption = None,
+    stage: StageOption = None,
+    modality: ModalityOption = None,
+    params: ParamsOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    sort: Annotated[SortKey, typer.Option("--sort", help="Order by name, released, params or org.")] = SortKey.NAME,
+    reverse: Annotated[bool, typer.Option("--reverse", "-r", help="Reverse the order (unknowns stay last).")] = False,
+    limit: Annotated[Optional[int], typer.Option("--limit", "-n", min=1, help="Show at most N models.")] = None,
+    output_format: TableFormatOption = TableFormat.AUTO,
+    pager: PagerOption = False,
+) -> None:
+    """List models, filtered and sorted.
+
+    Filters combine: every option given must match. An option given several values (repeated, or separated by
+    commas: --org meta,google) matches any of them.
+
+    \b
+    Examples:
+      taxo list --category slm --sort params
+      taxo list --org meta --weights open --params 1B..10B
+      taxo list --since 2024 --modality image --format csv > models.csv
+    """
+    from taxonomy_cli import explore, render_list
+    from taxonomy_cli.output import emit_json, emit_listing
+
+    catalog, selection = _select(ctx, category, org, family, weights, stage, modality, params, since, until)
+    ordered = explore.sort_models(catalog, selection.models, sort.value, reverse)
+    shown = ordered[:limit] if limit else ordered
+    fmt = _resolve_format(output_format)
+    if fmt is TableFormat.JSON:
+        emit_json(render_list.list_data(catalog, shown, len(ordered), selection.excluded))
+        return
+    if fmt is TableFormat.CSV:
+        emit_listing("csv", render_list.CSV_COLUMNS, [render_list.csv_row(catalog, m) for m in shown], pager=pager)
+    else:
+        rows = [render_list.list_row(catalog, m) for m in shown]
+        styles = [render_list.list_styles(m) for m in shown]
+        emit_listing(fmt.value, render_list.LIST_COLUMNS, rows, styles, render_list.LIST_OPTIONAL, pager)
+    _notes(render_list.exclusion_notes(selection.excluded))
+    if not ordered:
+        _notes(["no model matches these filters"])
+    elif len(shown) < len(ordered):
+        _notes([f"showing {len(shown)} of {len(ordered)} models (--limit {limit})"])
+
+
+@app.command()
+def search(
+    ctx: typer.Context,
+    query: Annotated[list[str], typer.Argument(help="Words to look for; typos are forgiven.")],
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Show at most N hits.")] = 20,
+    output_format: TableFormatOption = TableFormat.AUTO,
+    pager: PagerOption = False,
+) -> None:
+    """Search models, families, organizations, architectures, terms and myths, best match first.
+
+    Each hit says where it matched and the command that shows it. No match: exit code 3.
+
+    \b
+    Examples:
+      taxo search mistrall
+      taxo search mixture of experts
+      taxo search "small language model" --format json
+    """
+    from taxonomy_cli import explore, render_list
+    from taxonomy_cli.errors import NotFound
+    from taxonomy_cli.output import emit_json, emit_listing
+
+    words = " ".join(query)
+    hits = explore.search(_catalog(ctx), words)
+    if not hits:
+        raise NotFound(f"nothing matches {words!r} (try a shorter or different word, or 'taxo list')")
+    shown = hits[:limit]
+    fmt = _resolve_format(output_format)
+    if fmt is TableFormat.JSON:
+        emit_json(render_list.search_data(words, shown, len(hits)))
+        return
+    columns = render_list.SEARCH_CSV_COLUMNS if fmt is TableFormat.CSV else render_list.SEARCH_COLUMNS
+    styles = [render_list.hit_styles(h) for h in shown]
+    rows = [render_list.hit_row(h) for h in shown]
+    emit_listing(fmt.value, columns, rows, styles, render_list.SEARCH_OPTIONAL, pager)
+    if len(shown) < len(hits):
+        _notes([f"showing {len(shown)} of {len(hits)} hits (--limit {len(hits)} for all)"])
+
+
+@app.command()
+def timeline(
+    ctx: typer.Context,
+    by: Annotated[Period, typer.Option("--by", help="One column per year or per quarter.")] = Period.YEAR,
+    group: Annotated[Grouping, typer.Option("--group", help="One row per category or per organization.")] = (
+        Grouping.CATEGORY
+    ),
+    category: CategoryOption = None,
+    org: OrgOption = None,
+    family: FamilyOption = None,
+    weights: WeightsOption = None,
+    stage: StageOption = None,
+    modality: ModalityOption = None,
+    params: ParamsOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    output_format: TableFormatOption = TableFormat.AUTO,
+    pager: PagerOption = False,
+) -> None:
+    """The release history: how many models came out in each period, per category or organization.
+
+    \b
+    Examples:
+      taxo timeline
+      taxo timeline --by quarter --since 2023 --group org
+      taxo timeline --format csv > releases.csv
+    """
+    from taxonomy_cli import explore, render_list, render_timeline
+    from taxonomy_cli.output import emit_json, emit_listing, emit_picture, emit_plain, width
+
+    catalog, selection = _select(ctx, category, org, family, weights, stage, modality, params, since, until)
+    history = explore.timeline(catalog, selection.models, by.value, group.value)
+    fmt = _resolve_format(output_format)
+    excluded = render_list.excluded_data(selection.excluded)
+    if fmt is TableFormat.JSON:
+        emit_json(render_timeline.timeline_data(history, excluded))
+        return
+    if fmt is TableFormat.CSV:
+        emit_listing("csv", render_timeline.CSV_COLUMNS, render_timeline.timeline_rows(history), pager=pager)
+    elif fmt is TableFormat.MARKDOWN:
+        from taxonomy_cli import tabular
+
+        emit_plain(tabular.to_markdown(*render_timeline.grid(history)), pager)
+    else:
+        emit_picture(render_timeline.timeline_lines(history, width()), fmt is TableFormat.TABLE, pager)
+    _notes(render_list.exclusion_notes(selection.excluded))
+
+
+@app.command()
+def chart(
+    ctx: typer.Context,
+    metric: Annotated[Metric, typer.Argument(help="params (parameter counts) or context (context length).")],
+    category: CategoryOption = None,
+    org: OrgOption = None,
+    family: FamilyOption = None,
+    weights: WeightsOption = None,
+    stage: StageOption = None,
+    modality: ModalityOption = None,
+    params: ParamsOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    output_format: TableFormatOption = TableFormat.AUTO,
+    pager: PagerOption = False,
+) -> None:
+    """Models as bars on a log scale, with the LLM/SLM lines the sources draw; undisclosed sizes listed apart.
+
+    \b
+    Examples:
+      taxo chart params --category slm
+      taxo chart params --org google --since 2023
+      taxo chart context --format markdown
+    """
+    from taxonomy_cli import explore, render_chart, render_list
+    from taxonomy_cli.output import emit_json, emit_listing, emit_picture, emit_plain, width
+
+    catalog, selection = _select(ctx, category, org, family, weights, stage, modality, params, since, until)
+    bars = explore.chart(catalog, selection.models, metric.value)
+    fmt = _resolve_format(output_format)
+    if fmt is TableFormat.JSON:
+        emit_json(render_chart.chart_data(catalog, bars, render_list.excluded_data(selection.excluded)))
+        return
+    if fmt is TableFormat.CSV:
+        emit_listing("csv", render_chart.CSV_COLUMNS, render_chart.chart_rows(bars), pager=pager)
+    elif fmt is TableFormat.MARKDOWN:
+        emit_plain(render_chart.chart_markdown(catalog, bars), pager)
+    else:
+        emit_picture(render_chart.chart_lines(catalog, bars, width()), fmt is TableFormat.TABLE, pager)
+    _notes(render_list.exclusion_notes(selection.excluded))
+
+
+@app.command("inspect")
+def inspect_command(
+    ctx: typer.Context,
+    path: Annotated[
+        Optional[str],
+        typer.Argument(help="A model folder, a .safetensors or .gguf file, or a cached Hugging Face model id."),
+    ] = None,
+    hf_cache: Annotated[
+        bool, typer.Option("--hf-cache", help="List every model in the local Hugging Face cache, one row each.")
+    ] = False,
+    output_format: FormatOption = Format.AUTO,
+) -> None:
+    """Tell what a model on disk is: exact parameter count, stage, categories. Reads headers, never weights.
+
+    \b
+    Examples:
+      taxo inspect ./Mistral-7B-v0.1
+      taxo inspect mistral-7b-v0.1.Q4_K_M.gguf --format json
+      taxo inspect mistralai/Mistral-7B-v0.1
+      taxo inspect --hf-cache
+    """
+    from taxonomy_cli import inspect_files, inspect_queries, render_inspect
+    from taxonomy_cli.output import emit_document, emit_json
+
+    if hf_cache == (path is not None):
+        raise UsageError("give a PATH to inspect, or --hf-cache to list the Hugging Face cache (not both)")
+    catalog = _catalog(ctx)
+    fmt = _resolve_format(output_format)
+    if hf_cache:
+        from taxonomy_cli import hf_cache as cache
+
+        root = cache.location()
+        if not root.is_dir():
+            raise NotFound(f"no Hugging Face cache at {root} (set HF_HUB_CACHE or HF_HOME to where it is)")
+        rows = inspect_queries.identify_cached(catalog, inspect_files.read_cache(root))
+        if fmt is Format.JSON:
+            emit_json(render_inspect.cache_data(str(root), rows))
+        else:
+            emit_document(render_inspect.cache_document(str(root), rows), rich=fmt is Format.TABLE)
+        failed = sum(1 for entry, _ in rows if entry.error)
+        if failed:
+            sys.stderr.write(f"taxo: warning: {failed} cached model(s) could not be read: see their rows\n")
+        return
+    inspection = inspect_queries.identify(catalog, inspect_files.load(path))
+    if fmt is Format.JSON:
+        emit_json(render_inspect.inspection_data(inspection))
+        return
+    emit_document(render_inspect.inspection_document(inspection), rich=fmt is Format.TABLE)
 
 
 def main() -> None:

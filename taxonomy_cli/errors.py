@@ -38,3 +38,9 @@ class CatalogError(TaxoError):
     def __init__(self, problems: list[str]) -> None:
         self.problems = tuple(problems)
         super().__init__("\n".join(problems))
+
+
+class ModelFileError(TaxoError):
+    """A model file (safetensors, GGUF, config.json...) that is truncated, malformed or hostile: `path: problem`."""
+
+    exit_code = ExitCode.BAD_DATA

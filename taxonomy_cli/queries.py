@@ -38,6 +38,8 @@ def suggest(word: str, index: Iterable[str], display: dict[str, str] | None = No
 
 def find(catalog: Catalog, name: str) -> Model | Family:
     """The model or family a user means by `name` (forgiving), or NotFound with suggestions."""
+    if name in catalog.models:  # an exact model id: no other model may claim its name (the loader checks), so
+        return catalog.models[name]  # the index would say the same; skipping it matters with 10,000 models
     index = name_index(catalog)
     record = index.get(normalise(name))
     if record is not None:
@@ -71,9 +73,34 @@ def descendants(catalog: Catalog, model: Model) -> tuple[Model, ...]:
 
 
 def myths_about(catalog: Catalog, *ids: str) -> tuple[Myth, ...]:
-    """Myths that name any of the given ids."""
-    wanted = set(ids)
-    return tuple(m for m in catalog.myths.values() if wanted.intersection(m.about))
+    """Myths that name any of the given ids, in catalogue order."""
+    by_subject = _myths_by_subject(catalog)
+    found = {m.id for ident in ids for m in by_subject.get(ident, ())}
+    return tuple(m for m in catalog.myths.values() if m.id in found) if found else ()
+
+
+_DERIVED: dict[int, tuple[Catalog, dict]] = {}
+
+
+def _derived(catalog: Catalog) -> dict:
+    """Scratch space for indexes built once per catalogue: listing 10,000 models asks the same questions often.
+    Keyed by identity (records hold dicts, so a catalogue is not hashable); the catalogue is kept alive with it."""
+    entry = _DERIVED.get(id(catalog))
+    if entry is None or entry[0] is not catalog:
+        entry = _DERIVED[id(catalog)] = (catalog, {})
+    return entry[1]
+
+
+def _myths_by_subject(catalog: Catalog) -> dict[str, list[Myth]]:
+    """Myths indexed by the ids they are about."""
+    derived = _derived(catalog)
+    if "myths" not in derived:
+        index: dict[str, list[Myth]] = {}
+        for myth in catalog.myths.values():
+            for subject in myth.about:
+                index.setdefault(subject, []).append(myth)
+        derived["myths"] = index
+    return derived["myths"]
 
 
 def sources_of(catalog: Catalog, ids: Iterable[str]) -> tuple[Source, ...]:
@@ -112,6 +139,15 @@ def _quantity_sources(quantity: Quantity | None) -> list[str]:
 
 def classify(catalog: Catalog, model: Model) -> tuple[Membership, ...]:
     """The categories a model belongs to and why: rules applied to its facts, then sourced judgements."""
+    known = _derived(catalog).setdefault("classified", {})
+    if model.id in known and known[model.id][0] is model:
+        return known[model.id][1]
+    result = _classify(catalog, model)
+    known[model.id] = (model, result)
+    return result
+
+
+def _classify(catalog: Catalog, model: Model) -> tuple[Membership, ...]:
     memberships: dict[str, Membership] = {}
     for rule in catalog.rules:
         if rule.category not in memberships and _matches(catalog, rule, model):
@@ -131,7 +167,10 @@ def classify(catalog: Catalog, model: Model) -> tuple[Membership, ...]:
             judgement.by,
             (*(ruled.sources if ruled else ()), *judgement.sources),
         )
-    order = {ident: position for position, ident in enumerate(catalog.categories)}
+    derived = _derived(catalog)
+    if "category_order" not in derived:
+        derived["category_order"] = {ident: position for position, ident in enumerate(catalog.categories)}
+    order = derived["category_order"]
     return tuple(sorted(memberships.values(), key=lambda m: order.get(m.category, len(order))))
 
 
@@ -176,7 +215,7 @@ def _reason(catalog: Catalog, rule: Rule, model: Model) -> str:
         "stage": model.stage.value,
         "inputs": ", ".join(model.inputs),
         "outputs": ", ".join(model.outputs),
-        "base": catalog.models[model.base_model].name if model.base_model else (model.lineage_note or "another model"),
+        "base": catalog.models[model.base_model].name if model.base_model else "a base model outside the catalogue",
     }
     try:
         return rule.because.format(**facts)
@@ -304,3 +343,64 @@ def lineage_roots(catalog: Catalog) -> tuple[Model, ...]:
     bases = {m.base_model for m in catalog.models.values() if m.base_model}
     roots = (catalog.models[b] for b in bases if b in catalog.models and not catalog.models[b].base_model)
     return tuple(sorted(roots, key=lambda m: (m.family or m.id, m.released.date if m.released else "", _size(m))))
+
+
+# -- sources and myths -------------------------------------------------------------------------------------------
+
+
+def source_usage(catalog: Catalog, record: Model | Family | Term) -> tuple[tuple[Source, tuple[str, ...]], ...]:
+    """Every source behind a card, with the fields each one supports, in the order the card cites them."""
+    uses: dict[str, list[str]] = {}
+
+    def cite(ids: Iterable[str], field: str) -> None:
+        for ident in ids:
+            fields = uses.setdefault(ident, [])
+            if field not in fields:
+                fields.append(field)
+
+    def cite_quantity(quantity: Quantity | None, field: str) -> None:
+        if quantity is not None:
+            cite(quantity.sources, field)
+            for alternative in quantity.alternatives:
+                cite_quantity(alternative, f"{field} (alternative figure)")
+
+    if isinstance(record, Model):
+        if record.released:
+            cite(record.released.sources, "released")
+        cite_quantity(record.parameters, "parameters")
+        cite_quantity(record.active_parameters, "active parameters")
+        cite_quantity(record.context_length, "context length")
+        cite_quantity(record.training_tokens, "training tokens")
+        if record.knowledge_cutoff:
+            cite(record.knowledge_cutoff.sources, "knowledge cutoff")
+        for judgement in record.classification:
+            cite(judgement.sources, f"category {judgement.category} (judgement)")
+        cite(record.sources, "the card as a whole")
+        ids = [record.id] + ([record.family] if record.family else [])
+    elif isinstance(record, Family):
+        cite(record.sources, "the family")
+        ids = [record.id]
+    else:
+        cite(record.technical_sources, "technical definition")
+        cite(record.sources, "the term")
+        ids = [record.id]
+    for myth in myths_about(catalog, *ids):
+        cite(myth.sources, f"myth {myth.id}")
+    return tuple((catalog.sources[i], tuple(f)) for i, f in uses.items() if i in catalog.sources)
+
+
+def find_subject(catalog: Catalog, name: str) -> Model | Family | Term:
+    """A model, family or term by any of its names: models first, then terms."""
+    record = name_index(catalog).get(normalise(name))
+    if record is not None:
+        return record
+    return resolve(catalog, name)
+
+
+def myths_for(catalog: Catalog, about: str | None) -> tuple[Myth, ...]:
+    """All myths, or those about one model, family or term (a model's family's myths included)."""
+    if about is None:
+        return tuple(catalog.myths.values())
+    subject = find_subject(catalog, about)
+    ids = [subject.id] + ([subject.family] if isinstance(subject, Model) and subject.family else [])
+    return myths_about(catalog, *ids)

@@ -1,9 +1,16 @@
-"""Typed, immutable records: what the catalogue knows, after validation."""
+"""Typed, immutable records: what the catalogue knows, after validation.
 
-from __future__ import annotations
+Records are `typing.NamedTuple`s, not frozen dataclasses: every taxo run defines these classes before it can answer,
+and a frozen slotted dataclass compiles six generated methods at definition (~0.6 ms a class, ~10 ms for this
+module: most of `show`'s start-up budget, see issue 9), where a NamedTuple costs a fraction of that. They are just as
+immutable, compare and hash by value, and are built in C when the catalogue cache (cache.py) reads them back.
+Mind the tuple underneath: a record equals a plain tuple of the same values, and iterating one yields its fields.
+"""
 
-from dataclasses import dataclass
+# No `from __future__ import annotations`: NamedTuple checks every field's annotation when the class is made, and a
+# string annotation costs a compile each time. Only a record that names itself keeps a string (Quantity).
 from enum import Enum
+from typing import NamedTuple
 
 
 class Status(str, Enum):
@@ -44,8 +51,7 @@ INPUT_MODALITIES = frozenset({"text", "code", "image", "audio", "video"})
 OUTPUT_MODALITIES = INPUT_MODALITIES | {"embedding", "segmentation"}
 
 
-@dataclass(frozen=True, slots=True)
-class Location:
+class Location(NamedTuple):
     """Where a record was defined, for error messages and `taxo sources`."""
 
     file: str
@@ -55,8 +61,7 @@ class Location:
         return f"{self.file}:{self.line}"
 
 
-@dataclass(frozen=True, slots=True)
-class Source:
+class Source(NamedTuple):
     id: str
     title: str
     url: str
@@ -65,8 +70,7 @@ class Source:
     location: Location
 
 
-@dataclass(frozen=True, slots=True)
-class Organization:
+class Organization(NamedTuple):
     id: str
     name: str
     aliases: tuple[str, ...]
@@ -74,8 +78,7 @@ class Organization:
     location: Location
 
 
-@dataclass(frozen=True, slots=True)
-class Quantity:
+class Quantity(NamedTuple):
     """A sourced number: parameters, context length, training tokens."""
 
     value: int | None
@@ -84,19 +87,17 @@ class Quantity:
     method: str | None = None
     estimate_by: str | None = None
     note: str | None = None
-    alternatives: tuple[Quantity, ...] = ()
+    alternatives: "tuple[Quantity, ...]" = ()
 
 
-@dataclass(frozen=True, slots=True)
-class DatedFact:
+class DatedFact(NamedTuple):
     """A sourced date (ISO `YYYY-MM-DD`, or `YYYY-MM` for a knowledge cutoff)."""
 
     date: str
     sources: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Judgement:
+class Judgement(NamedTuple):
     """An explicit, sourced classification call that overrides the rules."""
 
     category: str
@@ -106,8 +107,7 @@ class Judgement:
     sources: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Family:
+class Family(NamedTuple):
     id: str
     name: str
     organization: str
@@ -117,8 +117,7 @@ class Family:
     location: Location
 
 
-@dataclass(frozen=True, slots=True)
-class Model:
+class Model(NamedTuple):
     id: str
     name: str
     organization: str
@@ -146,8 +145,7 @@ class Model:
     location: Location
 
 
-@dataclass(frozen=True, slots=True)
-class Threshold:
+class Threshold(NamedTuple):
     """A parameter line that a source draws between kinds of model."""
 
     id: str
@@ -157,8 +155,7 @@ class Threshold:
     sources: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Rule:
+class Rule(NamedTuple):
     """Facts that put a model in a category; `because` is a template for the reason (fields: REASON_FIELDS)."""
 
     id: str
@@ -179,14 +176,12 @@ class TermKind(str, Enum):
     CONCEPT = "concept"
 
 
-@dataclass(frozen=True, slots=True)
-class Relation:
+class Relation(NamedTuple):
     relation: str  # read as "<term> <relation> <other>", e.g. "llm" "is a kind of" "foundation"
     term: str
 
 
-@dataclass(frozen=True, slots=True)
-class Term:
+class Term(NamedTuple):
     """Something taxo explains; terms of kind `category` are also what models are classified into."""
 
     id: str
@@ -206,16 +201,14 @@ class Term:
     location: Location
 
 
-@dataclass(frozen=True, slots=True)
-class Axis:
+class Axis(NamedTuple):
     """A row of the category comparison (scope, training data...)."""
 
     id: str
     label: str
 
 
-@dataclass(frozen=True, slots=True)
-class Myth:
+class Myth(NamedTuple):
     id: str
     claim: str
     correction: str
@@ -224,8 +217,7 @@ class Myth:
     location: Location
 
 
-@dataclass(frozen=True, slots=True)
-class Membership:
+class Membership(NamedTuple):
     """A model's place in a category and why: a rule, or a sourced judgement."""
 
     category: str
@@ -235,8 +227,28 @@ class Membership:
     sources: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Catalog:
+class ArchitectureKind(NamedTuple):
+    """What an architecture name found in model files (config.json, GGUF metadata) says about the model."""
+
+    id: str
+    names: tuple[str, ...]  # case-insensitive glob patterns: 'MistralForCausalLM', '*ForCausalLM', 'llama'
+    architecture: str
+    inputs: tuple[str, ...]
+    outputs: tuple[str, ...]
+    sources: tuple[str, ...]
+
+
+class StageEvidence(NamedTuple):
+    """A sign in model files of the training stage; the first that applies decides (`taxo inspect`)."""
+
+    id: str
+    stage: Stage
+    when: tuple[tuple[str, object], ...]
+    because: str  # a template: {evidence} is what was found
+    sources: tuple[str, ...]
+
+
+class Catalog(NamedTuple):
     """The whole merged catalogue, indexed by id."""
 
     data_as_of: str
@@ -249,8 +261,11 @@ class Catalog:
     rules: tuple[Rule, ...]
     thresholds: dict[str, Threshold]
     myths: dict[str, Myth]
+    architectures: tuple[ArchitectureKind, ...] = ()
+    stage_evidence: tuple[StageEvidence, ...] = ()
 
     @property
     def categories(self) -> dict[str, Term]:
         """The terms models are classified into, in catalogue order."""
         return {k: t for k, t in self.terms.items() if t.kind is TermKind.CATEGORY}
+

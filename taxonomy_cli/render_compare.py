@@ -149,15 +149,26 @@ def compare_data(catalog: Catalog, subjects: list[Term | Model | Family]) -> dic
 
 
 def compare_markdown(catalog: Catalog, subjects: list[Term | Model | Family]) -> str:
-    """A pipe table that pastes into docs."""
+    """A pipe table that pastes into docs (tabular's writer: pipes escaped, text made inert)."""
+    from taxonomy_cli.tabular import to_markdown
+
     title, grid = compare_grid(catalog, subjects)
+    columns = [(str(i), label) for i, label in enumerate(grid.columns)]
+    rows = [
+        {str(i): (f"**{value} ≠**" if i == 0 and grid.differs and grid.differs[n] else
+                  f"**{value}**" if i == 0 else value) for i, value in enumerate(row)}
+        for n, row in enumerate(grid.rows)
+    ]  # fmt: skip
+    return f"## {title}\n\n" + to_markdown(columns, rows)
 
-    def cell(text: str) -> str:
-        return text.replace("|", "\\|").replace("\n", "<br>")
 
-    lines = [f"## {title}", "", "| " + " | ".join(cell(c) for c in grid.columns) + " |"]
-    lines.append("|" + "---|" * len(grid.columns))
-    for index, row in enumerate(grid.rows):
-        label = row[0] + (" ≠" if grid.differs and grid.differs[index] else "")
-        lines.append("| " + " | ".join(cell(c) for c in (f"**{label}**", *row[1:])) + " |")
-    return "\n".join(lines) + "\n"
+def compare_rows(catalog: Catalog, subjects: list[Term | Model | Family]) -> tuple[list, list[dict]]:
+    """The comparison as flat columns and rows, for CSV: one row per aspect, one column per compared id."""
+    data = compare_data(catalog, subjects)
+    ids = list(data["rows"][0]["values"]) if data["rows"] else []
+    columns = [("aspect", "aspect"), *((i, i) for i in ids)]
+    if data["kind"] == "models":
+        columns.append(("differs", "differs"))
+    rows = [{"aspect": r["label"], **r["values"], **({"differs": r["differs"]} if "differs" in r else {})}
+            for r in data["rows"]]  # fmt: skip
+    return columns, rows

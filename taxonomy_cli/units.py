@@ -31,3 +31,11 @@ def short_context(value: int) -> str:
     if value % (1024 * 1024) == 0:
         return f"{value // (1024 * 1024)}M"
     return f"{value // 1024}K"
+
+
+def short_bytes(value: int) -> str:
+    """4_368_439_584 -> '4.37 GB' (decimal units, as file managers and the Hugging Face Hub show sizes)."""
+    for suffix, scale in (("TB", 10**12), ("GB", 10**9), ("MB", 10**6), ("kB", 10**3)):
+        if value >= scale:
+            return f"{value / scale:.3g} {suffix}"
+    return f"{value} bytes"

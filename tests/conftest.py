@@ -27,9 +27,11 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture(autouse=True)
-def _isolated(monkeypatch: pytest.MonkeyPatch) -> None:
-    for var in ("TAXO_CATALOG", "TAXO_DEBUG", "FORCE_COLOR", "NO_COLOR", "COLUMNS"):
+def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    for var in ("TAXO_CATALOG", "TAXO_DEBUG", "FORCE_COLOR", "NO_COLOR", "COLUMNS", "TAXO_NO_CACHE"):
         monkeypatch.delenv(var, raising=False)
+    # Each test gets its own, empty catalogue cache folder: never the user's, never another test's.
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
 
 
 class Taxo:

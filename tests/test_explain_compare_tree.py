@@ -122,8 +122,9 @@ def test_compare_model_against_categories_says_why_and_why_not(taxo):
 def test_compare_markdown_is_a_pipe_table(taxo):
     result = taxo("compare", "llm", "slm", "--format", "markdown")
     lines = result.stdout.splitlines()
-    assert lines[2].startswith("|  | LLM | SLM |")
-    assert lines[3] == "|---|---|---|"
+    assert lines[2].endswith("| LLM | SLM |")
+    assert lines[3] == "| --- | --- | --- |"
+    assert lines[4].startswith("| **Definition** |")
 
 
 def test_compare_needs_two_names(taxo):
@@ -167,3 +168,14 @@ def test_tree_json(taxo):
     labels = [c["label"] for c in data["taxonomy"]["children"]]
     assert any(label.startswith("Large language model") for label in labels)
     assert data["lineage"]["children"]
+
+
+def test_compare_csv_has_one_row_per_aspect(taxo):
+    import csv
+    import io
+
+    result = taxo("compare", "mistral-7b", "phi-2", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert list(rows[0]) == ["aspect", "mistral-7b", "phi-2", "differs"]
+    organization = next(r for r in rows if r["aspect"] == "Organization")
+    assert organization == {"aspect": "Organization", "mistral-7b": "Mistral AI", "phi-2": "Microsoft", "differs": "true"}

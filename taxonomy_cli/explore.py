@@ -1,0 +1,581 @@
+"""Questions for browsing the catalogue: filter, sort, search, a release timeline and scale-chart data.
+
+Pure functions over records. User words (`--org meta`, `--params 1B..10B`, `--since 2023-06`) are parsed and
+resolved here, so a typo is a usage error with a hint, never an empty list that looks like an answer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from taxonomy_cli import queries
+from taxonomy_cli.errors import UsageError
+from taxonomy_cli.names import normalise
+from taxonomy_cli.records import INPUT_MODALITIES, OUTPUT_MODALITIES, Catalog, Model, Quantity, Stage, Status, Weights
+
+# -- parsing user words ----------------------------------------------------------------------------------------
+
+_UNITS = {"": 1, "k": 10**3, "m": 10**6, "b": 10**9, "t": 10**12}
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d*)?|\.\d+)\s*([kmbt]?)\s*$", re.IGNORECASE)
+RANGE_HELP = "LOW..HIGH with units K, M, B or T, either end optional (1B..10B, 7B.., ..500M), or undisclosed or unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class SizeRange:
+    """Inclusive bounds on a parameter count; `None` is open. `missing` selects models without a figure."""
+
+    low: int | None = None
+    high: int | None = None
+    missing: str | None = None  # "undisclosed" (the makers withhold it) or "unknown" (not in the catalogue)
+
+    def __contains__(self, value: int) -> bool:
+        return (self.low is None or value >= self.low) and (self.high is None or value <= self.high)
+
+
+def parse_size(text: str) -> int:
+    """'7B' -> 7_000_000_000, '1.5b' -> 1_500_000_000, '500M', '7_000', '2,048' (units K M B T)."""
+    match = _SIZE.match(text.replace("_", "").replace(",", ""))
+    if not match:
+        raise UsageError(f"{text!r} is not a size: use a number with an optional unit K, M, B or T (e.g. 7B, 500M)")
+    try:
+        value = Decimal(match.group(1)) * _UNITS[match.group(2).lower()]
+    except InvalidOperation:  # pragma: no cover - the pattern only lets decimals through
+        raise UsageError(f"{text!r} is not a size") from None
+    if value > 10**18:
+        raise UsageError(f"{text!r} is too large a size")
+    return int(value.to_integral_value())
+
+
+def parse_size_range(text: str) -> SizeRange:
+    """'1B..10B', '1B..', '..10B' (inclusive), or 'undisclosed' / 'unknown' for models without a figure."""
+    word = text.strip().lower()
+    if word in ("undisclosed", "unknown"):
+        return SizeRange(missing=word)
+    if ".." not in text:
+        raise UsageError(f"--params {text!r}: expected {RANGE_HELP}")
+    low_text, high_text = (part.strip() for part in text.split("..", 1))
+    if not low_text and not high_text:
+        raise UsageError(f"--params {text!r}: give at least one end ({RANGE_HELP})")
+    low = parse_size(low_text) if low_text else None
+    high = parse_size(high_text) if high_text else None
+    if low is not None and high is not None and low > high:
+        raise UsageError(f"--params {text!r}: the low end is above the high end")
+    return SizeRange(low, high)
+
+
+_PERIOD = re.compile(r"^\s*(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?|\s*-?\s*[qQ]([1-4]))?\s*$")
+
+
+def parse_period(text: str, end: bool) -> str:
+    """A date bound as a comparable ISO string: '2023' -> '2023-01-01' (start) or '2023-99-99' (end, inclusive).
+
+    Accepts YYYY, YYYY-MM, YYYY-MM-DD and YYYY-Qn; an end bound covers the whole period it names.
+    """
+    import datetime as dt
+
+    match = _PERIOD.match(text)
+    if not match:
+        raise UsageError(f"{text!r} is not a date: use YYYY, YYYY-MM, YYYY-MM-DD or YYYY-Qn (e.g. 2023, 2024-06)")
+    year, month, day, quarter = match.groups()
+    if quarter:
+        first = (int(quarter) - 1) * 3 + 1
+        return f"{year}-{first + 2:02d}-99" if end else f"{year}-{first:02d}-01"
+    if month is None:
+        return f"{year}-99-99" if end else f"{year}-01-01"
+    try:
+        dt.date(int(year), int(month), int(day or 1))
+    except ValueError:
+        raise UsageError(f"{text!r} is not a real date") from None
+    if day is None:
+        return f"{year}-{int(month):02d}-99" if end else f"{year}-{int(month):02d}-01"
+    return f"{year}-{int(month):02d}-{int(day):02d}"
+
+
+_MODALITIES = {m: m for m in INPUT_MODALITIES | OUTPUT_MODALITIES}
+
+
+def split_words(values: Iterable[str] | None) -> tuple[str, ...]:
+    """Repeated options and comma lists alike: ('meta,google', 'openai') -> ('meta', 'google', 'openai')."""
+    return tuple(part.strip() for value in values or () for part in value.split(",") if part.strip())
+
+
+# -- filters ---------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """What `list`, `chart` and `timeline` keep: ids resolved, ranges parsed. Empty means any."""
+
+    categories: tuple[str, ...] = ()
+    organizations: tuple[str, ...] = ()
+    families: tuple[str, ...] = ()
+    weights: tuple[str, ...] = ()
+    stages: tuple[str, ...] = ()
+    modalities: tuple[str, ...] = ()
+    parameters: SizeRange | None = None
+    since: str | None = None  # inclusive ISO bound, see parse_period
+    until: str | None = None
+
+
+def make_filters(
+    catalog: Catalog,
+    *,
+    categories: Iterable[str] | None = None,
+    organizations: Iterable[str] | None = None,
+    families: Iterable[str] | None = None,
+    weights: Iterable[str] | None = None,
+    stages: Iterable[str] | None = None,
+    modalities: Iterable[str] | None = None,
+    parameters: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+) -> Filters:
+    """Resolve what a user typed (names, aliases, comma lists) to ids; a typo is a UsageError with a hint."""
+    category_names = _names(((t.id, t.name, *t.aliases), t.id) for t in catalog.categories.values())
+    org_names = _names(((o.id, o.name, *o.aliases), o.id) for o in catalog.organizations.values())
+    family_names = _names(((f.id, f.name, *f.aliases), f.id) for f in catalog.families.values())
+    low = parse_period(since, end=False) if since else None
+    high = parse_period(until, end=True) if until else None
+    if low and high and low > high:
+        raise UsageError(f"--since {since} is after --until {until}")
+    return Filters(
+        categories=_resolve("--category", split_words(categories), category_names),
+        organizations=_resolve("--org", split_words(organizations), org_names),
+        families=_resolve("--family", split_words(families), family_names),
+        weights=_resolve("--weights", split_words(weights), {w.value: w.value for w in Weights}),
+        stages=_resolve("--stage", split_words(stages), {s.value: s.value for s in Stage}),
+        modalities=_resolve("--modality", split_words(modalities), _MODALITIES),
+        parameters=parse_size_range(parameters) if parameters else None,
+        since=low,
+        until=high,
+    )
+
+
+def _names(entries: Iterable[tuple[tuple[str, ...], str]]) -> dict[str, str]:
+    index: dict[str, str] = {}
+    for names, ident in entries:
+        for name in names:
+            index.setdefault(normalise(name), ident)
+    return index
+
+
+def _resolve(option: str, words: Sequence[str], index: dict[str, str]) -> tuple[str, ...]:
+    resolved: list[str] = []
+    for word in words:
+        ident = index.get(normalise(word)) or _unique_prefix(normalise(word), index)
+        if ident is None:
+            hints = queries.suggest(word, index, index)
+            if hints:
+                raise UsageError(f"{option}: unknown value {word!r}; did you mean {' or '.join(map(repr, hints))}?")
+            raise UsageError(f"{option}: unknown value {word!r}; known: {', '.join(sorted(set(index.values())))}")
+        if ident not in resolved:
+            resolved.append(ident)
+    return tuple(resolved)
+
+
+def _unique_prefix(word: str, index: dict[str, str]) -> str | None:
+    """'mistral' -> 'mistral-ai' when only one name starts with it (three letters at least)."""
+    found = {ident for name, ident in index.items() if name.startswith(word)} if len(word) >= 3 else set()
+    return found.pop() if len(found) == 1 else None
+
+
+# Why a model that passes every other filter was left out: machine key -> what a person reads.
+EXCLUSION_REASONS = {
+    "undisclosed_parameters": "their makers have not disclosed the parameter count",
+    "unknown_parameters": "the catalogue has no parameter count for them",
+    "unknown_release": "the catalogue has no release date for them",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """The models a filter kept, and those it left out only for lack of a number (never silently)."""
+
+    models: tuple[Model, ...]
+    excluded: dict[str, tuple[Model, ...]]  # reason (EXCLUSION_REASONS key) -> models, only non-empty reasons
+
+
+def select(catalog: Catalog, filters: Filters) -> Selection:
+    """The catalogue's models that pass every filter, in catalogue order."""
+    kept: list[Model] = []
+    excluded: dict[str, list[Model]] = {}
+    for model in catalog.models.values():
+        if not _passes(catalog, filters, model):
+            continue
+        reason = _missing(filters, model)
+        if reason is None:
+            kept.append(model)
+        elif reason != "drop":
+            excluded.setdefault(reason, []).append(model)
+    return Selection(tuple(kept), {reason: tuple(models) for reason, models in excluded.items()})
+
+
+def _passes(catalog: Catalog, f: Filters, model: Model) -> bool:
+    """Every filter that a model's known facts can answer."""
+    if f.organizations and model.organization not in f.organizations:
+        return False
+    if f.families and model.family not in f.families:
+        return False
+    if f.weights and model.weights.value not in f.weights:
+        return False
+    if f.stages and model.stage.value not in f.stages:
+        return False
+    if f.modalities and not set(f.modalities) & {*model.inputs, *model.outputs}:
+        return False
+    if f.categories and not set(f.categories) & {m.category for m in queries.classify(catalog, model)}:
+        return False
+    return True
+
+
+def _missing(f: Filters, model: Model) -> str | None:
+    """None when the size and date filters pass; a reason key when the number they need is missing; 'drop'."""
+    if f.parameters is not None:
+        quantity = model.parameters
+        status = "unknown" if quantity is None else "undisclosed" if size_of(quantity) is None else None
+        if f.parameters.missing:
+            if status != f.parameters.missing:
+                return "drop"
+        elif status is not None:
+            return f"{status}_parameters"
+        elif size_of(quantity) not in f.parameters:
+            return "drop"
+    if f.since or f.until:
+        if model.released is None:
+            return "unknown_release"
+        date = model.released.date
+        if (f.since and date < f.since) or (f.until and date > f.until):
+            return "drop"
+    return None
+
+
+def size_of(quantity: Quantity | None) -> int | None:
+    """A disclosed number, or None (undisclosed, or not in the catalogue)."""
+    if quantity is None or quantity.status is Status.UNDISCLOSED:
+        return None
+    return quantity.value
+
+
+# -- sorting ---------------------------------------------------------------------------------------------------
+
+SORT_KEYS = ("name", "released", "params", "org")
+
+
+def sort_models(
+    catalog: Catalog, models: Iterable[Model], key: str = "name", reverse: bool = False
+) -> tuple[Model, ...]:
+    """Models ordered by name, release, size or organisation; those missing the sort key always come last."""
+    if key not in SORT_KEYS:
+        raise UsageError(f"--sort {key!r}: use one of {', '.join(SORT_KEYS)}")
+    models = tuple(models)
+
+    def name(m: Model) -> tuple[str, str]:
+        return (m.name.casefold(), m.id)
+
+    if key == "name":
+        return tuple(sorted(models, key=name, reverse=reverse))
+    if key == "org":
+        org = catalog.organizations
+        return tuple(sorted(models, key=lambda m: (org[m.organization].name.casefold(), name(m)), reverse=reverse))
+    if key == "released":
+        value = lambda m: m.released.date if m.released else None  # noqa: E731
+    else:
+        value = lambda m: size_of(m.parameters)  # noqa: E731
+    known = sorted((m for m in models if value(m) is not None), key=lambda m: (value(m), name(m)), reverse=reverse)
+    rest = sorted((m for m in models if value(m) is None), key=name)
+    return tuple(known + rest)
+
+
+# -- search ----------------------------------------------------------------------------------------------------
+
+# How much a match in each field counts: a name outranks the same word in a description.
+_WEIGHTS = {
+    "id": 1.0, "name": 1.0, "alias": 0.95, "organization": 0.7, "family": 0.75, "architecture": 0.6,
+    "summary": 0.55, "description": 0.5, "explanation": 0.4, "myth": 0.5, "correction": 0.4,
+}  # fmt: skip
+_NAME_FIELDS = frozenset({"id", "name", "alias", "organization", "family"})
+_KIND_ORDER = {"model": 0, "family": 1, "term": 2, "myth": 3}
+_STOP_WORDS = frozenset({"a", "an", "and", "for", "in", "is", "of", "on", "the", "to", "what"})
+_WORD = re.compile(r"[0-9a-z]+")
+FUZZY = 0.75  # difflib ratio at or above which two words count as a typo of each other
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A search result: what was found, where it matched, and the command that shows it."""
+
+    kind: str  # model | family | term | myth
+    id: str
+    name: str
+    field: str  # where it matched: name, alias, organization, architecture, summary, myth...
+    matched: str  # the text that matched (a snippet for long text)
+    score: float
+    command: str
+
+
+def search(catalog: Catalog, query: str) -> tuple[Hit, ...]:
+    """Ranked, typo-tolerant matches over names, aliases, organisations, architectures, terms and myths."""
+    words = [w for w in _WORD.findall(query.casefold()) if w not in _STOP_WORDS] or _WORD.findall(query.casefold())
+    target = normalise(query)
+    if not target:
+        raise UsageError("search for a word, e.g. taxo search mistral")
+    scorer = _Scorer(target, words)
+    best: dict[tuple[str, str], Hit] = {}
+    for kind, ident, name, command, fields in _documents(catalog):
+        for field, text in fields:
+            score = scorer.score(field, text)
+            if score <= 0:
+                continue
+            key = (kind, ident)
+            if key not in best or score > best[key].score:
+                best[key] = Hit(kind, ident, name, field, _snippet(text, scorer, field), round(score, 3), command)
+    return tuple(sorted(best.values(), key=lambda h: (-h.score, _KIND_ORDER[h.kind], h.name.casefold(), h.id)))
+
+
+def _documents(catalog: Catalog):
+    """(kind, id, name, command, ((field, text), ...)) for everything search looks at."""
+    orgs = catalog.organizations
+    for m in catalog.models.values():
+        org = orgs[m.organization]
+        family = catalog.families.get(m.family) if m.family else None
+        fields = [("name", m.name), ("id", m.id), *(("alias", a) for a in m.aliases)]
+        fields += [("organization", org.name), *(("organization", a) for a in org.aliases)]
+        if family:
+            fields.append(("family", family.name))
+        fields += [("architecture", m.architecture), ("description", m.description)]
+        yield "model", m.id, m.name, f"taxo show {m.id}", fields
+    for f in catalog.families.values():
+        fields = [("name", f.name), ("id", f.id), *(("alias", a) for a in f.aliases), ("description", f.description)]
+        yield "family", f.id, f.name, f"taxo show {f.id}", fields
+    for t in catalog.terms.values():
+        fields = [("name", t.name), ("id", t.id), *(("alias", a) for a in t.aliases), ("summary", t.summary)]
+        fields += [("explanation", t.plain)]
+        yield "term", t.id, t.name, f"taxo explain {t.id}", fields
+    for myth in catalog.myths.values():
+        subject = next(iter(myth.about), "")
+        verb = "explain" if subject in catalog.terms else "show"
+        fields = [("myth", myth.claim), ("correction", myth.correction)]
+        yield "myth", myth.id, myth.claim, f"taxo {verb} {subject}", fields
+
+
+class _Scorer:
+    """Scores one field's text against the query; word similarities are memoised across the whole catalogue."""
+
+    def __init__(self, target: str, words: list[str]) -> None:
+        import difflib  # lazy: only search needs it
+
+        self.target = target
+        self.words = words
+        self.memo: dict[tuple[str, str], float] = {}
+        self.scores: dict[tuple[str, str], float] = {}
+        self.matchers = {w: difflib.SequenceMatcher(None, "", w, autojunk=False) for w in {target, *words}}
+
+    def similar(self, word: str, other: str) -> float:
+        """1 for the same word, 0.9 for a prefix (3+ letters), the difflib ratio for a typo, else 0."""
+        if word == other:
+            return 1.0
+        key = (word, other)
+        if key not in self.memo:
+            self.memo[key] = self._similar(word, other)
+        return self.memo[key]
+
+    def _similar(self, word: str, other: str) -> float:
+        if len(word) >= 3 and other.startswith(word):
+            return 0.9
+        if len(word) < 4 or min(len(word), len(other)) / max(len(word), len(other)) < FUZZY - 0.1:
+            return 0.0
+        matcher = self.matchers[word]
+        matcher.set_seq1(other)
+        if matcher.real_quick_ratio() < FUZZY or matcher.quick_ratio() < FUZZY:
+            return 0.0
+        ratio = matcher.ratio()
+        return 0.8 * ratio if ratio >= FUZZY else 0.0
+
+    def score(self, field: str, text: str) -> float:
+        """Memoised by (field, text): organisation names and architectures repeat across thousands of models."""
+        key = (field, text)
+        if key not in self.scores:
+            self.scores[key] = self._score(field, text)
+        return self.scores[key]
+
+    def _score(self, field: str, text: str) -> float:
+        weight = _WEIGHTS[field]
+        words = _WORD.findall(text.casefold())
+        best = self._words_score(words)
+        if field in _NAME_FIELDS and len(words) > len(self.words):
+            best *= 0.9  # a whole name beats one word of a longer name
+        if field in _NAME_FIELDS:
+            best = max(best, self._name_score("".join(words), words))
+        return weight * best
+
+    def _name_score(self, whole: str, words: list[str]) -> float:
+        """The query against a whole name, spaces and punctuation ignored: the same, a prefix or a part of it
+        that starts and ends where its words do ('gpt4' in 'GPT-4 Turbo'), or a typo of it. A part that ends
+        inside a word ('mistrall' in 'Mistral Large') is only a weak match."""
+        target = self.target
+        if whole == target:
+            return 1.0
+        edges = {0}
+        for word in words:
+            edges.add(max(edges) + len(word))
+        at = whole.find(target) if len(target) >= 2 else -1
+        if at < 0 or (at > 0 and len(target) < 3):
+            return self.similar(target, whole)
+        if at in edges and at + len(target) in edges:
+            return 0.92 if at == 0 else 0.85
+        return 0.6
+
+    def _words_score(self, words: list[str]) -> float:
+        """Every query word must match some word of the text; the score is their mean similarity."""
+        if not words or not self.words:
+            return 0.0
+        total = 0.0
+        for query_word in self.words:
+            found = max((self.similar(query_word, w) for w in words), default=0.0)
+            if found == 0.0:
+                return 0.0
+            total += found
+        return total / len(self.words)
+
+
+def _snippet(text: str, scorer: _Scorer, field: str, width: int = 60) -> str:
+    """The text itself for short fields; for long ones, a window around the first word that matched."""
+    if len(text) <= width or field in _NAME_FIELDS:
+        return text
+    for match in _WORD.finditer(text.casefold()):
+        if any(scorer.similar(q, match.group()) for q in scorer.words):
+            start = max(0, match.start() - width // 3)
+            end = min(len(text), start + width)
+            start = max(0, end - width)
+            if start and not text[start - 1].isspace():  # begin at a word, not inside one
+                space = text.find(" ", start, match.start())
+                start = space + 1 if space >= 0 else start
+            return ("…" if start else "") + text[start:end].strip() + ("…" if end < len(text) else "")
+    return text[:width].rstrip() + "…"
+
+
+# -- timeline --------------------------------------------------------------------------------------------------
+
+PERIODS = ("year", "quarter")
+GROUPINGS = ("category", "org")
+NO_CATEGORY = "(none)"
+
+
+@dataclass(frozen=True, slots=True)
+class Timeline:
+    """Releases counted per period and group. Periods run without gaps from the first release to the last."""
+
+    by: str
+    group: str
+    periods: tuple[str, ...]
+    groups: tuple[tuple[str, str], ...]  # (id, label) in display order
+    cells: dict[tuple[str, str], tuple[Model, ...]]  # (period, group id) -> models released then
+    period_models: dict[str, tuple[Model, ...]]  # period -> distinct models (a model is in one period only)
+    undated: tuple[Model, ...]
+
+
+def period_of(date: str, by: str) -> str:
+    """'2023-05-14' -> '2023' (year) or '2023-Q2' (quarter)."""
+    year, month = date[:4], int(date[5:7])
+    return year if by == "year" else f"{year}-Q{(month - 1) // 3 + 1}"
+
+
+def _period_range(first: str, last: str, by: str) -> tuple[str, ...]:
+    if by == "year":
+        return tuple(str(y) for y in range(int(first), int(last) + 1))
+    start = int(first[:4]) * 4 + int(first[-1]) - 1
+    stop = int(last[:4]) * 4 + int(last[-1]) - 1
+    return tuple(f"{n // 4}-Q{n % 4 + 1}" for n in range(start, stop + 1))
+
+
+def timeline(catalog: Catalog, models: Sequence[Model], by: str = "year", group: str = "category") -> Timeline:
+    """Count releases per period and per category (a model counts in each of its categories) or organisation."""
+    if by not in PERIODS:
+        raise UsageError(f"--by {by!r}: use one of {', '.join(PERIODS)}")
+    if group not in GROUPINGS:
+        raise UsageError(f"--group {group!r}: use one of {', '.join(GROUPINGS)}")
+    dated = sorted((m for m in models if m.released), key=lambda m: (m.released.date, m.name.casefold()))
+    undated = tuple(m for m in models if not m.released)
+    cells: dict[tuple[str, str], list[Model]] = {}
+    period_models: dict[str, list[Model]] = {}
+    for model in dated:
+        period = period_of(model.released.date, by)
+        period_models.setdefault(period, []).append(model)
+        for key in _group_keys(catalog, model, group):
+            cells.setdefault((period, key), []).append(model)
+    periods = _period_range(min(period_models), max(period_models), by) if period_models else ()
+    return Timeline(
+        by,
+        group,
+        periods,
+        _group_order(catalog, group, cells),
+        {key: tuple(value) for key, value in cells.items()},
+        {key: tuple(value) for key, value in period_models.items()},
+        undated,
+    )
+
+
+def _group_keys(catalog: Catalog, model: Model, group: str) -> tuple[str, ...]:
+    if group == "org":
+        return (model.organization,)
+    return tuple(m.category for m in queries.classify(catalog, model)) or (NO_CATEGORY,)
+
+
+def _group_order(
+    catalog: Catalog, group: str, cells: dict[tuple[str, str], list[Model]]
+) -> tuple[tuple[str, str], ...]:
+    present = {key for _, key in cells}
+    if group == "category":
+        order = [(c.id, c.id) for c in catalog.categories.values() if c.id in present]
+        return tuple(order + ([(NO_CATEGORY, NO_CATEGORY)] if NO_CATEGORY in present else []))
+    totals = {key: sum(len(models) for (_, k), models in cells.items() if k == key) for key in present}
+    names = {key: catalog.organizations[key].name for key in present}
+    return tuple((key, names[key]) for key in sorted(present, key=lambda k: (-totals[k], names[k].casefold())))
+
+
+# -- scale charts ----------------------------------------------------------------------------------------------
+
+METRICS = ("params", "context")
+
+
+@dataclass(frozen=True, slots=True)
+class Chart:
+    """Models with a known number, largest first; those without one listed apart, never guessed."""
+
+    metric: str  # params | context
+    bars: tuple[tuple[Model, Quantity], ...]
+    undisclosed: tuple[Model, ...]  # the makers withhold the number
+    unknown: tuple[Model, ...]  # the catalogue has no number
+    lines: tuple[tuple[int, tuple[str, ...]], ...]  # (value, threshold ids drawn at it), smallest first
+
+
+def chart(catalog: Catalog, models: Sequence[Model], metric: str) -> Chart:
+    """Bars for a log-scale chart of parameters or context length, with the sources' parameter lines."""
+    if metric not in METRICS:
+        raise UsageError(f"chart {metric!r}: use one of {', '.join(METRICS)}")
+    bars: list[tuple[Model, Quantity]] = []
+    undisclosed: list[Model] = []
+    unknown: list[Model] = []
+    for model in models:
+        quantity = model.parameters if metric == "params" else model.context_length
+        if quantity is None:
+            unknown.append(model)
+        elif size_of(quantity) is None:
+            undisclosed.append(model)
+        else:
+            bars.append((model, quantity))
+    bars.sort(key=lambda bar: (-bar[1].value, bar[0].name.casefold()))
+    lines: dict[int, list[str]] = {}
+    if metric == "params":
+        for threshold in catalog.thresholds.values():
+            lines.setdefault(threshold.parameters, []).append(threshold.id)
+    by_name = lambda m: m.name.casefold()  # noqa: E731
+    return Chart(
+        metric,
+        tuple(bars),
+        tuple(sorted(undisclosed, key=by_name)),
+        tuple(sorted(unknown, key=by_name)),
+        tuple((value, tuple(ids)) for value, ids in sorted(lines.items())),
+    )

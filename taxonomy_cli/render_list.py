@@ -1,0 +1,158 @@
+"""`taxo list` and `taxo search`: records in, rows (for tables, CSV, markdown) or a JSON dict out."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from taxonomy_cli import queries, render_card
+from taxonomy_cli.explore import EXCLUSION_REASONS, Hit
+from taxonomy_cli.records import Catalog, Model
+from taxonomy_cli.units import short_context
+
+# What a person reads in a table, plain text or markdown.
+LIST_COLUMNS = (
+    ("id", "ID"),
+    ("name", "Name"),
+    ("organization", "Organization"),
+    ("released", "Released"),
+    ("parameters", "Params"),
+    ("context", "Context"),
+    ("stage", "Stage"),
+    ("weights", "Weights"),
+    ("categories", "Categories"),
+)
+
+# Left out of a terminal table, first named first, when the terminal is too narrow for every column.
+LIST_OPTIONAL = ("categories", "context", "weights", "stage", "released", "organization", "name")
+
+# What a spreadsheet or pandas reads: one flat row per model, raw numbers, lists joined with '; '.
+CSV_COLUMNS = tuple(
+    (key, key)
+    for key in (
+        "id", "name", "organization", "organization_id", "released", "parameters", "parameters_status",
+        "active_parameters", "context_length", "architecture", "inputs", "outputs", "weights", "license", "stage",
+        "family", "base_model", "categories",
+    )
+)  # fmt: skip
+
+
+def list_row(catalog: Catalog, model: Model) -> dict[str, object]:
+    """A model as one line of a listing: short numbers, category ids."""
+    return {
+        "id": model.id,
+        "name": model.name,
+        "organization": catalog.organizations[model.organization].name,
+        "released": model.released.date if model.released else "",
+        "parameters": render_card.parameters_display(model.parameters),
+        "context": _context_display(model),
+        "stage": model.stage.value,
+        "weights": model.weights.value,
+        "categories": ", ".join(m.category for m in queries.classify(catalog, model)),
+    }
+
+
+def _context_display(model: Model) -> str:
+    quantity = model.context_length
+    if quantity is None:
+        return ""
+    return short_context(quantity.value) if quantity.value else quantity.status.value
+
+
+_STATUS_STYLES = {"official": "green", "derived": "cyan", "estimate": "yellow", "undisclosed": "magenta"}
+
+
+def list_styles(model: Model) -> dict[str, str]:
+    """Colours for a terminal table: a size by how we know it (official, derived, estimate, undisclosed)."""
+    status = model.parameters.status.value if model.parameters else ""
+    return {"id": "bold", "parameters": _STATUS_STYLES.get(status, "dim")}
+
+
+def csv_row(catalog: Catalog, model: Model) -> dict[str, object]:
+    """A model as one flat CSV row; `parameters_status` is 'unknown' when the catalogue has no figure."""
+    parameters, active, context = model.parameters, model.active_parameters, model.context_length
+    return {
+        "id": model.id,
+        "name": model.name,
+        "organization": catalog.organizations[model.organization].name,
+        "organization_id": model.organization,
+        "released": model.released.date if model.released else None,
+        "parameters": parameters.value if parameters else None,
+        "parameters_status": parameters.status.value if parameters else "unknown",
+        "active_parameters": active.value if active else None,
+        "context_length": context.value if context else None,
+        "architecture": model.architecture,
+        "inputs": list(model.inputs),
+        "outputs": list(model.outputs),
+        "weights": model.weights.value,
+        "license": model.license,
+        "stage": model.stage.value,
+        "family": model.family,
+        "base_model": model.base_model,
+        "categories": [m.category for m in queries.classify(catalog, model)],
+    }
+
+
+def excluded_data(excluded: Mapping[str, Sequence[Model]]) -> dict[str, dict]:
+    """What a filter left out for lack of a number: reason -> count, ids and why (a JSON contract)."""
+    return {
+        reason: {"count": len(models), "models": [m.id for m in models], "why": EXCLUSION_REASONS[reason]}
+        for reason, models in excluded.items()
+    }
+
+
+def exclusion_notes(excluded: Mapping[str, Sequence[Model]]) -> list[str]:
+    """One sentence per reason, for stderr: how many were left out, why, and how to see them."""
+    notes = []
+    for reason, models in excluded.items():
+        count = f"{len(models)} model{'s' if len(models) != 1 else ''}"
+        if reason.endswith("_parameters"):
+            word = reason.split("_")[0]
+            notes.append(f"{count} left out by --params: {EXCLUSION_REASONS[reason]} (list them with --params {word})")
+        else:
+            notes.append(f"{count} left out by --since/--until: {EXCLUSION_REASONS[reason]}")
+    return notes
+
+
+def list_data(catalog: Catalog, models: Sequence[Model], matched: int, excluded: Mapping[str, Sequence[Model]]) -> dict:
+    """`taxo list --format json`: each model in the `show` contract, how many matched, and what was left out."""
+    return {
+        "models": [render_card.model_data(catalog, m) for m in models],
+        "matched": matched,
+        "excluded": excluded_data(excluded),
+    }
+
+
+# -- search ----------------------------------------------------------------------------------------------------
+
+SEARCH_COLUMNS = (  # the id is in the command
+    ("kind", "Kind"),
+    ("name", "Name"),
+    ("where", "Matched"),
+    ("command", "See"),
+)
+SEARCH_OPTIONAL = ("kind", "name")
+SEARCH_CSV_COLUMNS = tuple((key, key) for key in ("kind", "id", "name", "field", "matched", "score", "command"))
+
+
+def hit_row(hit: Hit) -> dict[str, object]:
+    """A search hit for people: where it matched as 'field: text'."""
+    return {
+        "kind": hit.kind,
+        "id": hit.id,
+        "name": hit.name,
+        "where": f"{hit.field}: {hit.matched}",
+        "command": hit.command,
+        "field": hit.field,
+        "matched": hit.matched,
+        "score": hit.score,
+    }
+
+
+def hit_styles(hit: Hit) -> dict[str, str]:
+    return {"name": "bold", "command": "cyan", "kind": "dim"}
+
+
+def search_data(query: str, hits: Sequence[Hit], total: int) -> dict:
+    """`taxo search --format json`: the hits, best first, with where each matched and the command to see it."""
+    keys = ("kind", "id", "name", "field", "matched", "score", "command")
+    return {"query": query, "matched": total, "hits": [{k: hit_row(h)[k] for k in keys} for h in hits]}

@@ -1,0 +1,197 @@
+"""The compiled catalogue cache: a user gets the same answers with it, without it, and whatever state it is in."""
+
+from __future__ import annotations
+
+import os
+import pickle
+from pathlib import Path
+
+import pytest
+
+from conftest import DATA
+from taxonomy_cli import cache, yamlfile
+
+JSON_SHOW = ("show", "mistral-7b", "--format", "json")
+
+
+def cache_files() -> list[Path]:
+    return sorted((Path(os.environ["XDG_CACHE_HOME"]) / "taxo").glob("catalog-*.bin"))
+
+
+def answer(result) -> tuple:
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture
+def no_yaml(monkeypatch: pytest.MonkeyPatch):
+    """From here on, reading any YAML fails loudly: whatever still works was answered from the cache."""
+
+    def refuse(*_args, **_kwargs):
+        raise AssertionError("the YAML was parsed")
+
+    return lambda: monkeypatch.setattr(yamlfile, "parse", refuse)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [JSON_SHOW, ("show", "mistral-7b"), ("show", "llama-3"), ("explain", "foundation"), ("show", "gtp-4")],
+)
+def test_answers_are_the_same_with_and_without_the_cache(taxo, no_yaml, args):
+    without = taxo(*args, env={"TAXO_NO_CACHE": "1"})
+    assert cache_files() == []
+    first = taxo(*args)  # reads the YAML and writes the cache
+    assert len(cache_files()) == 1
+    no_yaml()
+    second = taxo(*args)  # answered from the cache alone
+    assert answer(first) == answer(second) == answer(without)
+
+
+def test_each_set_of_catalogue_files_has_its_own_cache(taxo, no_yaml):
+    mine = ("--catalog", str(DATA / "user"), "show", "acme-tiny-chat", "--format", "json")
+    first_mine, first_bundled = taxo(*mine), taxo(*JSON_SHOW)
+    assert first_mine.exit_code == 0, first_mine.stderr
+    assert len(cache_files()) == 2
+    no_yaml()
+    assert answer(taxo(*mine)) == answer(first_mine)
+    assert answer(taxo(*JSON_SHOW)) == answer(first_bundled)
+
+
+def test_an_edited_catalogue_file_is_read_again_even_with_the_same_size_and_mtime(taxo, tmp_path):
+    mine = tmp_path / "mine.yaml"
+    text = (DATA / "user" / "my-models.yaml").read_text(encoding="utf-8")
+    mine.write_text(text, encoding="utf-8")
+    args = ("--catalog", str(mine), "show", "acme-tiny-chat")
+    assert taxo.json(*args)["description"] == "A user's own fine-tune of Mistral 7B."
+    before = mine.stat()
+    mine.write_text(text.replace("own fine-tune", "own tune-fine"), encoding="utf-8")
+    os.utime(mine, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert mine.stat().st_size == before.st_size and mine.stat().st_mtime_ns == before.st_mtime_ns
+    assert taxo.json(*args)["description"] == "A user's own tune-fine of Mistral 7B."
+
+
+def test_a_file_added_to_or_removed_from_a_catalogue_folder_is_seen(taxo, tmp_path):
+    folder = tmp_path / "models"
+    folder.mkdir()
+    args = ("--catalog", str(folder), "show", "acme-tiny-chat", "--format", "json")
+    assert taxo(*args).exit_code == 3
+    (folder / "acme.yaml").write_bytes((DATA / "user" / "my-models.yaml").read_bytes())
+    assert taxo(*args).exit_code == 0
+    (folder / "acme.yaml").unlink()
+    assert taxo(*args).exit_code == 3
+
+
+def test_taxo_no_cache_writes_nothing(taxo):
+    assert taxo(*JSON_SHOW, env={"TAXO_NO_CACHE": "1"}).exit_code == 0
+    assert cache_files() == []
+
+
+def _damage(data: bytes, how: str) -> bytes:
+    middle = len(data) // 2
+    text = data.index(b"first model")  # in mistral-7b's description: a flip here still unpickles, differently
+    return {
+        "empty": b"",
+        "garbage": b"\x00 not a taxo cache \xff" * 100,
+        "truncated": data[:middle],
+        "flipped byte": data[:text] + b"F" + data[text + 1 :],
+        "other magic": b"other" + data[5:],
+        "longer": data + b"\x00",
+    }[how]
+
+
+@pytest.mark.parametrize("how", ["empty", "garbage", "truncated", "flipped byte", "other magic", "longer"])
+def test_a_damaged_cache_file_is_ignored_and_rebuilt(taxo, no_yaml, how):
+    expected = answer(taxo(*JSON_SHOW))
+    [path] = cache_files()
+    path.write_bytes(_damage(path.read_bytes(), how))
+    assert answer(taxo(*JSON_SHOW)) == expected
+    no_yaml()
+    assert answer(taxo(*JSON_SHOW)) == expected  # rebuilt: good enough to answer from again
+
+
+def test_a_folder_where_the_cache_file_should_be_is_no_error(taxo):
+    expected = answer(taxo(*JSON_SHOW))
+    [path] = cache_files()
+    path.unlink()
+    path.mkdir()
+    assert answer(taxo(*JSON_SHOW)) == expected
+
+
+def _replace_body(path: Path, body: bytes) -> None:
+    """A cache file with its header (magic, this key) kept and a different, well-formed body."""
+    data = path.read_bytes()
+    start = len(cache.MAGIC) + 16
+    key = data[start : start + int.from_bytes(data[len(cache.MAGIC) : len(cache.MAGIC) + 4], "big")]
+    lengths = len(key).to_bytes(4, "big") + cache._crc(body).to_bytes(4, "big") + len(body).to_bytes(8, "big")
+    path.write_bytes(cache.MAGIC + lengths + key + body)
+
+
+class _Trap:
+    """Unpickling this would call open(path, 'w'): proof that a cache file ran code."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def __reduce__(self):
+        return open, (str(self.path), "w")
+
+
+def test_a_cache_file_cannot_run_code(taxo, tmp_path):
+    expected = answer(taxo(*JSON_SHOW))
+    [path] = cache_files()
+    trap = tmp_path / "trap"
+    _replace_body(path, pickle.dumps(_Trap(trap)))
+    assert answer(taxo(*JSON_SHOW)) == expected
+    assert not trap.exists()
+
+
+def test_a_cache_file_others_could_have_written_is_not_trusted(taxo):
+    from taxonomy_cli import catalog
+
+    taxo(*JSON_SHOW)
+    [path] = cache_files()
+    real = catalog.load(catalog.bundled_files())
+    tampered = real.models["mistral-7b"]._replace(description="tampered")
+    _replace_body(path, cache._pickle(real._replace(models={**real.models, "mistral-7b": tampered})))
+    path.chmod(0o620)  # group-writable
+    assert taxo.json(*JSON_SHOW[:2])["description"] != "tampered"
+    _replace_body(path, cache._pickle(real._replace(models={**real.models, "mistral-7b": tampered})))
+    path.chmod(0o600)  # the same file, ours alone: read (so the refusal above was the permission check)
+    assert taxo.json(*JSON_SHOW[:2])["description"] == "tampered"
+
+
+@pytest.mark.parametrize("variable", ["XDG_CACHE_HOME", "HOME"])
+def test_no_writable_cache_folder_is_no_error(taxo, tmp_path, monkeypatch, variable):
+    expected = answer(taxo(*JSON_SHOW, env={"TAXO_NO_CACHE": "1"}))
+    blocker = tmp_path / "a-file"
+    blocker.write_text("", encoding="utf-8")
+    if variable == "HOME":
+        monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setenv(variable, str(blocker / "home"))  # a folder can never be made under a file
+    assert answer(taxo(*JSON_SHOW)) == expected
+    assert answer(taxo(*JSON_SHOW)) == expected
+
+
+def test_an_empty_home_puts_no_cache_in_the_working_directory(taxo, tmp_path, monkeypatch):
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setenv("HOME", "")
+    monkeypatch.chdir(tmp_path)
+    assert taxo(*JSON_SHOW).exit_code == 0
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="permissions do not bind root")
+def test_a_read_only_cache_folder_is_read_but_not_written(taxo, no_yaml):
+    expected = answer(taxo(*JSON_SHOW))
+    [path] = cache_files()
+    path.parent.chmod(0o500)
+    try:
+        no_yaml()
+        assert answer(taxo(*JSON_SHOW)) == expected
+    finally:
+        path.parent.chmod(0o700)
+
+
+def test_no_temporary_files_are_left_behind(taxo):
+    taxo(*JSON_SHOW)
+    [path] = cache_files()
+    assert sorted(p.name for p in path.parent.iterdir()) == [path.name]

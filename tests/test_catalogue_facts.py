@@ -1,0 +1,184 @@
+"""Guards on the bundled catalogue: every number sourced and plausible, required ids present, myths corrected."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from taxonomy_cli import queries
+from taxonomy_cli.catalog import bundled_files, load
+from taxonomy_cli.records import Quantity, Status
+
+CATALOG = load(bundled_files())
+MODELS = list(CATALOG.models.values())
+
+REQUIRED = {
+    "gpt-3": None, "gpt-4": None, "chatgpt": None, "bert-base": "bert", "bert-large": "bert", "t5-11b": "t5",
+    "palm": None, "palm-2": None, "llama-7b": "llama", "llama-13b": "llama", "llama-33b": "llama",
+    "llama-65b": "llama", "llama-3-8b": "llama-3", "llama-3-70b": "llama-3", "mistral-7b": None, "phi-2": None,
+    "gemma-2b": "gemma", "gemma-7b": "gemma", "tinyllama-1.1b": None, "alpaca-7b": None, "clip": None,
+    "dall-e": None, "gemini-1.5-pro": None, "deberta": None, "unilm": None,
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(("ident", "family"), REQUIRED.items())
+def test_required_ids_resolve_with_their_family(taxo, ident, family):
+    data = taxo.json("show", ident)
+    assert data["id"] == ident
+    if family:
+        assert data["family"] == family
+
+
+def test_gemini_1_5_alias_resolves(taxo):
+    assert taxo.json("show", "gemini-1.5")["id"] == "gemini-1.5-pro"
+
+
+def test_catalogue_is_broad():
+    assert len(CATALOG.models) >= 80
+    assert len({m.organization for m in MODELS}) >= 20
+
+
+def quantities(model):
+    for name in ("parameters", "active_parameters", "context_length", "training_tokens"):
+        quantity = getattr(model, name)
+        stack = [quantity] if quantity else []
+        while stack:
+            q: Quantity = stack.pop()
+            yield name, q
+            stack.extend(q.alternatives)
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m.id)
+def test_every_number_has_a_status_and_a_source_and_a_method_when_derived(model):
+    for name, q in quantities(model):
+        assert q.sources, f"{model.id}.{name} has no source"
+        assert all(s in CATALOG.sources for s in q.sources)
+        if q.status is Status.DERIVED:
+            assert q.method, f"{model.id}.{name} is derived but does not say how"
+        if q.status is Status.ESTIMATE:
+            assert q.estimate_by, f"{model.id}.{name} is an estimate of no one"
+        if q.status is Status.UNDISCLOSED:
+            assert q.value is None
+        else:
+            assert q.value is not None
+
+
+PLAUSIBLE = {
+    "parameters": (10**6, 10**13),
+    "active_parameters": (10**6, 10**13),
+    "context_length": (64, 100_000_000),
+    "training_tokens": (10**9, 10**15),
+}
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m.id)
+def test_numbers_and_dates_are_plausible(model):
+    for name, q in quantities(model):
+        if q.value is not None:
+            low, high = PLAUSIBLE[name]
+            assert low <= q.value <= high, f"{model.id}.{name} = {q.value}"
+    total, active = model.parameters, model.active_parameters
+    if total and active and total.value and active.value:
+        assert active.value <= total.value
+    if model.released:
+        released = dt.date.fromisoformat(model.released.date)
+        assert dt.date(2015, 1, 1) <= released <= dt.date.fromisoformat(CATALOG.data_as_of)
+        # a release cannot come after the announcement or paper cited as its evidence
+        for source in queries.sources_of(CATALOG, model.released.sources):
+            if source.date and source.kind.value in ("announcement", "paper"):
+                assert model.released.date <= source.date, f"{model.id} released after {source.id}"
+    if model.knowledge_cutoff and model.released:
+        assert model.knowledge_cutoff.date[:7] <= model.released.date[:7]
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m.id)
+def test_every_model_is_classified_with_a_reason(model):
+    memberships = queries.classify(CATALOG, model)
+    assert memberships, f"{model.id} fits no category"
+    assert all(m.why for m in memberships)
+
+
+@pytest.mark.parametrize("ident", ["gpt-4", "gpt-4o", "claude-3-opus", "gemini-1.5-pro", "palm-2"])
+def test_closed_models_keep_an_honest_undisclosed(ident):
+    assert CATALOG.models[ident].parameters.status is Status.UNDISCLOSED
+
+
+def test_mixture_of_experts_models_give_active_parameters():
+    for ident in ("mixtral-8x7b", "deepseek-v3", "llama-4-maverick", "qwen-3-235b-a22b", "gpt-oss-120b"):
+        model = CATALOG.models[ident]
+        assert model.active_parameters and model.active_parameters.value < model.parameters.value
+
+
+def test_no_description_repeats_a_myth_as_fact():
+    claims = [m.claim.rstrip(".").lower() for m in CATALOG.myths.values()]
+    for record in (*CATALOG.models.values(), *CATALOG.families.values()):
+        text = record.description.lower()
+        for claim in claims:
+            assert claim not in text, f"{record.id} repeats the myth {claim!r}"
+
+
+def test_every_source_is_used_and_every_myth_is_sourced():
+    cited = set()
+    for model in MODELS:
+        cited.update(queries.model_source_ids(model))
+    records = (*CATALOG.families.values(), *CATALOG.myths.values(), *CATALOG.rules, *CATALOG.thresholds.values())
+    for record in (*records, *CATALOG.architectures, *CATALOG.stage_evidence):  # the last two: taxo inspect's
+        cited.update(record.sources)
+    for term in CATALOG.terms.values():
+        cited.update(term.sources)
+        cited.update(term.technical_sources)
+    unused = set(CATALOG.sources) - cited
+    assert not unused, f"sources nothing cites: {sorted(unused)}"
+    assert all(m.sources for m in CATALOG.myths.values())
+
+
+def test_myths_command_in_every_format(taxo):
+    plain = taxo("myths")
+    assert plain.exit_code == 0
+    assert "Myth: GPT-4 has 170 trillion parameters." in plain.stdout
+    data = taxo.json("myths")
+    ids = {m["id"] for m in data}
+    assert {"gpt-4-170-trillion-parameters", "llama-3-launched-128k"} <= ids
+    assert all(m["sources"] and m["correction"] for m in data)
+    table = taxo("myths", "gpt-4", "--format", "table", env={"COLUMNS": "80"})
+    assert table.exit_code == 0 and "170 trillion" in table.stdout
+
+
+def test_myths_about_one_model_include_its_family(taxo):
+    ids = {m["id"] for m in taxo.json("myths", "llama-3-8b")}
+    assert "llama-3-launched-128k" in ids
+
+
+def test_dall_e_diffusion_myth_is_corrected(taxo):
+    data = taxo.json("myths", "dall-e")
+    assert any("diffusion" in m["claim"].lower() for m in data)
+
+
+def test_sources_command_says_which_fields_each_source_supports(taxo):
+    data = taxo.json("sources", "mistral-7b")
+    supports = {s["id"]: s["supports"] for s in data["sources"]}
+    assert "parameters" in supports["mistral-7b-config"]
+    assert "released" in supports["mistral-7b-announcement"]
+    out = taxo("sources", "mistral-7b").stdout
+    assert "supports: released" in out
+    assert taxo("sources", "llm", "--format", "table", env={"COLUMNS": "60"}).exit_code == 0
+    assert taxo("sources", "no-such-thing").exit_code == 3
+
+
+def test_version_shows_the_catalogue_data_as_of_date(taxo):
+    assert f"catalogue data as of {CATALOG.data_as_of}" in taxo("--version").stdout
+
+
+def test_myths_and_sources_as_csv_and_markdown(taxo):
+    import csv
+    import io
+
+    myths = list(csv.DictReader(io.StringIO(taxo("myths", "--format", "csv").stdout)))
+    assert {"gpt-4-170-trillion-parameters"} <= {m["id"] for m in myths}
+    assert all(m["correction"] and m["sources"].startswith("http") for m in myths)
+    sources = list(csv.DictReader(io.StringIO(taxo("sources", "phi-2", "--format", "csv").stdout)))
+    assert any("parameters" in s["supports"] for s in sources)
+    markdown = taxo("myths", "gpt-4", "--format", "markdown").stdout.splitlines()
+    assert markdown[0] == "| Id | Myth | Correction | About | Sources |"
+    assert taxo("sources", "llm", "--format", "markdown").stdout.startswith("| Id | Title |")

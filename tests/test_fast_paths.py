@@ -1,0 +1,73 @@
+"""Shortcuts taken for start-up speed (issue 9) give exactly the answers of the plain code they replace."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from conftest import DATA
+from taxonomy_cli import catalog, queries
+from taxonomy_cli.names import normalise
+
+
+@given(st.text() | st.sampled_from(["Mistral 7B", "GPT-4.5", "Command R+", "DALL·E 3", "Phi-3 [mini]", "ǅ", "ß"]))
+def test_normalise_agrees_with_the_pattern_it_shortcuts(text):
+    assert normalise(text) == re.sub(r"[^0-9a-z]+", "", text.casefold().replace("+", "plus"))
+
+
+def test_an_exact_model_id_finds_what_the_name_index_finds():
+    loaded = catalog.load(catalog.bundled_files() + [DATA / "user" / "my-models.yaml"])
+    index = queries.name_index(loaded)
+    for ident in loaded.models:
+        assert queries.find(loaded, ident) is index[normalise(ident)]
+
+
+def test_catalogue_folders_are_walked_like_rglob(tmp_path):
+    for name in ("a.yaml", "b.yml", "c.txt", ".hidden.yaml", ".yaml", "x.yaml.", "deep/er/d.yaml", ".dot/e.yaml"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("", encoding="utf-8")
+    (tmp_path / "folder.yaml").mkdir()
+    (tmp_path / "linked").symlink_to(tmp_path / "deep", target_is_directory=True)
+    (tmp_path / "link.yaml").symlink_to(tmp_path / "a.yaml")
+    expected = sorted(p for p in tmp_path.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+    assert catalog.expand([tmp_path]) == expected
+    assert catalog.expand([catalog.bundled_dir()]) == sorted(
+        p for p in catalog.bundled_dir().rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()
+    )
+
+
+def _display_name(path: Path) -> str:
+    """What display_names shortcuts: each path and base resolved in full."""
+    for base in (catalog.bundled_dir().parent, Path.cwd()):
+        try:
+            return str(path.resolve().relative_to(base.resolve()))
+        except ValueError:
+            continue
+    return str(path)
+
+
+def test_display_names_match_fully_resolved_paths(tmp_path, monkeypatch):
+    (tmp_path / "real").mkdir()
+    (tmp_path / "real" / "m.yaml").write_text("", encoding="utf-8")
+    (tmp_path / "real" / "sub").mkdir()
+    (tmp_path / "alias").symlink_to(tmp_path / "real", target_is_directory=True)
+    (tmp_path / "deep").symlink_to(tmp_path / "real" / "sub", target_is_directory=True)
+    (tmp_path / "link.yaml").symlink_to(tmp_path / "real" / "m.yaml")
+    elsewhere = DATA / "user" / "my-models.yaml"
+    paths = [
+        *catalog.bundled_files(),
+        tmp_path / "real" / "m.yaml",
+        tmp_path / "alias" / "m.yaml",
+        tmp_path / "link.yaml",
+        Path("real/m.yaml"),
+        Path("alias/../real/m.yaml"),
+        Path("deep/../m.yaml"),  # '..' of the link's target (real/), not of the link's folder
+        elsewhere,
+        Path(os.path.relpath(elsewhere, tmp_path)),
+    ]
+    monkeypatch.chdir(tmp_path)
+    assert catalog.display_names(paths) == [_display_name(p) for p in paths]
