@@ -98,7 +98,10 @@ def expand(paths: Iterable[Path]) -> list[Path]:
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            files.extend(sorted(_yaml_below(path)))
+            found = sorted(_yaml_below(path))
+            if not found:  # most likely the wrong folder: say so rather than quietly add nothing
+                raise CatalogError([f"{path}: a folder with no .yaml or .yml files in it (given with --catalog or {ENV_VAR})"])
+            files.extend(found)
         elif path.exists() or path.is_symlink():
             files.append(path)
         else:

@@ -410,9 +410,10 @@ def compare(
 
         emit_text(render_compare.compare_markdown(catalog, subjects).rstrip("\n"))
     elif fmt is TableFormat.CSV:
+        from taxonomy_cli.output import emit_text
         from taxonomy_cli.tabular import to_csv
 
-        sys.stdout.write(to_csv(*render_compare.compare_rows(catalog, subjects)))
+        emit_text(to_csv(*render_compare.compare_rows(catalog, subjects)).rstrip("\n"))
     else:
         emit_document(render_compare.compare_document(catalog, subjects), rich=fmt is TableFormat.TABLE)
 

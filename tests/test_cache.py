@@ -72,6 +72,7 @@ def test_an_edited_catalogue_file_is_read_again_even_with_the_same_size_and_mtim
 def test_a_file_added_to_or_removed_from_a_catalogue_folder_is_seen(taxo, tmp_path):
     folder = tmp_path / "models"
     folder.mkdir()
+    (folder / "other.yaml").write_text("models: []\n", encoding="utf-8")
     args = ("--catalog", str(folder), "show", "acme-tiny-chat", "--format", "json")
     assert taxo(*args).exit_code == 3
     (folder / "acme.yaml").write_bytes((DATA / "user" / "my-models.yaml").read_bytes())

@@ -116,10 +116,10 @@ def test_a_device_is_refused(taxo):
         assert_refused(result, "/dev/zero: is not a regular file")
 
 
-def test_a_folder_with_no_yaml_adds_nothing(taxo, tmp_path):
-    """A folder is a catalogue of the YAML files below it, possibly none yet (the cache tests add files later)."""
+def test_a_folder_with_no_yaml_is_named(taxo, tmp_path):
     (tmp_path / "notes.txt").write_text("not a catalogue")
-    assert taxo("--catalog", str(tmp_path), "show", "phi-2").exit_code == 0
+    for result in run_both(taxo, tmp_path):
+        assert_refused(result, f"{tmp_path}: a folder with no .yaml or .yml files in it")
 
 
 def test_a_folder_named_like_a_yaml_file_is_looked_into_not_read(taxo, tmp_path):

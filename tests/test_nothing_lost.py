@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from hostile import broken_evil_catalogue, evil_catalogue
-from test_pipes_terminals import EXAMPLES, IDS, ROOT, base_env, example_files
+from test_pipes_terminals import EXAMPLES, IDS, ROOT, base_env, example_files, quiet
 
 # Runs taxo's main() with an audit hook that logs every event that could change a file, to TAXO_TEST_AUDIT_LOG.
 _AUDITED = r"""
@@ -163,7 +163,7 @@ def test_an_unusable_home_or_cache_folder_is_not_an_error(places, home):
     for argv in (["show", "phi-2"], ["--catalog", str(places["user"]), "show", "evil-chat"], ["tree"]):
         result, _ = run_audited(places, argv, **env)
         assert result.returncode == 0, result.stderr
-        assert result.stderr == ""
+        assert quiet(result.stderr)
     assert not (places["work"] / "relative").exists()  # never a cache in the working folder
 
 

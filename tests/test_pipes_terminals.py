@@ -118,7 +118,7 @@ def run(argv: list[str], runner: str = "module", **env: str) -> subprocess.Compl
     return subprocess.run([*prefix, *argv], capture_output=True, text=True, env=base_env(**extra, **env), timeout=120)
 
 
-def only_notes(stderr: str) -> bool:
+def quiet(stderr: str) -> bool:
     """Nothing on stderr but taxo's own notes beside the data (`taxo: note: showing 20 of 38 hits`)."""
     return all(line.startswith("taxo: note: ") for line in stderr.splitlines())
 
@@ -127,7 +127,7 @@ def test_every_command_documents_an_example():
     from typer.main import get_command
 
     documented = {argv[0] for argv in EXAMPLES}
-    assert documented == set(get_command(app).commands)
+    assert documented == set(get_command(app).commands)  # inspect's examples name files: example_files makes them
 
 
 # -- pipes --------------------------------------------------------------------------------------------------------
@@ -151,7 +151,7 @@ def test_a_closed_pipe_ends_quietly(argv):
     """Buffered (a user's default) the output meets the closed pipe at exit; unbuffered, mid-way: both quiet, exit 0."""
     for unbuffered in (False, True):
         result = _closed_pipe_run(argv, "module", unbuffered)
-        assert only_notes(result.stderr), (unbuffered, result.stderr)
+        assert quiet(result.stderr), (unbuffered, result.stderr)
         assert result.returncode == 0, (unbuffered, result.returncode)
 
 
@@ -166,7 +166,7 @@ def test_head_1_is_quiet(argv, runner):
     result = subprocess.run(
         ["bash", "-o", "pipefail", "-c", line], capture_output=True, text=True, env=base_env(**extra), timeout=120
     )
-    assert only_notes(result.stderr)
+    assert quiet(result.stderr)
     assert result.returncode == 0  # even under pipefail: taxo's side of the pipe ends with 0
     assert len(result.stdout.splitlines()) == 1 and "\x1b" not in result.stdout
 
@@ -211,7 +211,7 @@ def test_ascii_only_output_is_readable_not_a_crash(argv, fmt, locale):
     if formats and result.returncode == 2:
         pytest.skip(f"{argv[0]} has no --format table")
     assert result.returncode == 0, result.stderr
-    assert only_notes(result.stderr) and result.stderr.isascii()
+    assert quiet(result.stderr) and result.stderr.isascii()
     assert result.stdout.isascii()
     assert "UnicodeEncodeError" not in result.stdout
 
