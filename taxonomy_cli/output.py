@@ -25,13 +25,14 @@ _UNSAFE = re.compile(
 NARROW = 60  # below this many columns, fields are stacked rather than side by side
 DIFFERS = "≠"  # marks a compared aspect whose values are not all the same
 BULLET = "•"
-# ASCII stand-ins for the symbols taxo and its catalogue use, on terminals that cannot show them. Box and tree
-# characters map to one character each, so plain-text trees keep their shape.
+# ASCII stand-ins for the symbols taxo and its catalogue use, on terminals that cannot show them. Box, tree and
+# chart characters map to one character each, so trees and bars keep their shape (a partial bar's end is "+").
 _STAND_INS = str.maketrans({
     "→": "->", "←": "<-", "≠": "!=", "≈": "~", "≥": ">=", "≤": "<=", "×": "x", "✓": "yes", "✗": "no",
     "•": "*", "·": "-", "…": "...", "—": "--", "–": "-", "‘": "'", "’": "'", "“": '"', "”": '"', "\xa0": " ",
     "─": "-", "━": "-", "│": "|", "┃": "|", "├": "|", "└": "`", "┌": "+", "┐": "+", "┘": "+", "┬": "+", "┴": "+",
-    "┼": "+", "┤": "|", "╭": "+", "╮": "+", "╰": "+", "╯": "+",
+    "┼": "+", "┤": "|", "╭": "+", "╮": "+", "╰": "+", "╯": "+", "┊": "|", "█": "#", "▉": "+", "▊": "+", "▋": "+",
+    "▌": "+", "▍": "+", "▎": "+", "▏": "+",
 })  # fmt: skip
 _ERROR_HANDLER = "taxo-stand-ins"
 

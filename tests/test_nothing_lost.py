@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from hostile import broken_evil_catalogue, evil_catalogue
-from test_pipes_terminals import EXAMPLES, IDS, ROOT, base_env, quiet
+from test_pipes_terminals import EXAMPLES, IDS, ROOT, base_env, example_files, quiet
 
 # Runs taxo's main() with an audit hook that logs every event that could change a file, to TAXO_TEST_AUDIT_LOG.
 _AUDITED = r"""
@@ -69,18 +69,18 @@ def places(tmp_path: Path) -> dict[str, Path]:
     (user / "README.txt").write_text("not YAML: never read\n")
     work = tmp_path / "work"
     work.mkdir()
-    (work / "my-models.yaml").write_text("models: []\n")  # the validate example names it
+    hf_env = example_files(work, catalogue="models: []\n")  # the files the examples name
     names = ("home", "cache", "tmp")
     folders = {name: tmp_path / name for name in names}
     for folder in folders.values():
         folder.mkdir()
-    return {"user": user, "work": work, "log": tmp_path / "audit.json", **folders}
+    return {"user": user, "work": work, "log": tmp_path / "audit.json", "hub": Path(hf_env["HF_HUB_CACHE"]), **folders}
 
 
 def run_audited(places: dict[str, Path], argv: list[str], **env: str) -> tuple[subprocess.CompletedProcess, list]:
     environment = base_env(
         PYTHONPATH=str(ROOT), HOME=str(places["home"]), XDG_CACHE_HOME=str(places["cache"]), TMPDIR=str(places["tmp"]),
-        TAXO_TEST_AUDIT_LOG=str(places["log"]), PYTHONDONTWRITEBYTECODE="1",
+        TAXO_TEST_AUDIT_LOG=str(places["log"]), PYTHONDONTWRITEBYTECODE="1", HF_HUB_CACHE=str(places["hub"]),
     )  # fmt: skip
     environment.update(env)
     result = subprocess.run(
@@ -100,7 +100,7 @@ def assert_writes_only_to_the_cache(events: list, places: dict[str, Path]) -> No
 
 @pytest.mark.parametrize("argv", EXAMPLES, ids=IDS)
 def test_every_command_leaves_user_files_untouched(places, argv):
-    watched = ("user", "work", "home", "tmp")
+    watched = ("user", "work", "home", "tmp", "hub")
     before = {name: snapshot(places[name]) for name in watched}
     result, events = run_audited(places, ["--catalog", str(places["user"]), *argv])
     assert result.returncode == 0, result.stderr
@@ -164,4 +164,63 @@ def test_an_unusable_home_or_cache_folder_is_not_an_error(places, home):
         result, _ = run_audited(places, argv, **env)
         assert result.returncode == 0, result.stderr
         assert quiet(result.stderr)
-    assert list(places["work"].iterdir()) == [places["work"] / "my-models.yaml"]  # never a cache in the cwd
+    assert not (places["work"] / "relative").exists()  # never a cache in the working folder
+
+
+# -- the cache under concurrent runs ---------------------------------------------------------------------------------
+
+
+def test_concurrent_runs_all_answer_and_leave_one_whole_cache_per_catalogue(places, monkeypatch):
+    """Twelve processes at once, over three sets of catalogue files, on one empty cache folder: every one answers
+    exactly as a lone run does, no temporary file is left, and what is cached is whole (a later run that cannot
+    parse YAML still answers from it)."""
+    sets = [[], ["--catalog", str(places["user"])], ["--catalog", str(places["user"] / "my-models.yaml")]]
+    argv = [[*extra, "show", "mistral-7b", "--format", "json"] for extra in sets]
+    environment = base_env(
+        PYTHONPATH=str(ROOT), HOME=str(places["home"]), XDG_CACHE_HOME=str(places["cache"]), TMPDIR=str(places["tmp"])
+    )
+    command = [sys.executable, "-m", "taxonomy_cli"]
+    alone = subprocess.run([*command, *argv[0]], capture_output=True, text=True, env={**environment,
+                           "TAXO_NO_CACHE": "1"}, cwd=places["work"], timeout=120)  # fmt: skip
+    processes = [
+        subprocess.Popen([*command, *argv[i % 3]], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                         env=environment, cwd=places["work"])  # fmt: skip
+        for i in range(12)
+    ]
+    results = [(p.wait(timeout=120), *p.communicate(timeout=120)) for p in processes]
+    assert all(code == 0 and err == "" for code, _, err in results), results
+    assert {out for _, out, _ in results} == {alone.stdout}  # the same model card whichever run built the cache
+    cached = sorted((places["cache"] / "taxo").iterdir())
+    assert [p.name for p in cached if p.name.startswith(".tmp-")] == []
+    assert len([p for p in cached if p.name.startswith("catalog-")]) == 3
+
+    from taxonomy_cli import yamlfile
+    from taxonomy_cli.cli import app
+    from typer.testing import CliRunner
+
+    def refuse(*_args, **_kwargs):
+        raise AssertionError("the YAML was parsed")
+
+    monkeypatch.setattr(yamlfile, "parse", refuse)
+    monkeypatch.chdir(places["work"])
+    monkeypatch.setenv("XDG_CACHE_HOME", str(places["cache"]))
+    for args in argv:
+        result = CliRunner().invoke(app, args)
+        assert result.exit_code == 0 and result.stdout == alone.stdout, result.stderr
+
+
+def test_a_corrupted_cache_in_a_real_run_is_rebuilt_quietly(places):
+    """Damage every cache file between two real runs: the second answers the same, quietly, and repairs it."""
+    environment = base_env(PYTHONPATH=str(ROOT), HOME=str(places["home"]), XDG_CACHE_HOME=str(places["cache"]))
+    command = [sys.executable, "-m", "taxonomy_cli", "--catalog", str(places["user"]), "show", "evil-chat"]
+    first = subprocess.run(command, capture_output=True, text=True, env=environment, cwd=places["work"], timeout=120)
+    files = sorted((places["cache"] / "taxo").glob("catalog-*.bin"))
+    assert first.returncode == 0 and files
+    whole = {path: path.read_bytes() for path in files}
+    for path in files:
+        data = bytearray(path.read_bytes())
+        data[len(data) // 2] ^= 0xFF
+        path.write_bytes(bytes(data[: len(data) - 7]))
+    second = subprocess.run(command, capture_output=True, text=True, env=environment, cwd=places["work"], timeout=120)
+    assert (second.returncode, second.stdout, second.stderr) == (first.returncode, first.stdout, first.stderr)
+    assert {path: path.read_bytes() for path in files} == whole  # rebuilt, whole again

@@ -32,21 +32,32 @@ def help_examples() -> list[list[str]]:
     from typer.main import get_command
 
     examples = []
-    for name, command in get_command(app).commands.items():
-        if name == "inspect":  # its examples name files on the user's disk; tests/test_inspect.py builds its own
-            continue
+    for command in get_command(app).commands.values():
         lines = (command.help or "").split("Examples:", 1)[-1].splitlines()
         for line in lines:
             if line.strip().startswith("taxo "):
                 words = shlex.split(line)[1:]
-                cut = next((i for i, w in enumerate(words) if w in (">", "|")), len(words))  # the shell's part
-                examples.append(words[:cut])
+                cut = [i for i, word in enumerate(words) if word in (">", "|", "&&")]  # taxo's part of a shell line
+                examples.append(words[: cut[0]] if cut else words)
     return examples
 
 
-def quiet(stderr: str) -> bool:
-    """Nothing on stderr but taxo's own notes (e.g. how many models a filter left out, and why)."""
-    return all(line.startswith("taxo: note:") for line in stderr.splitlines())
+def example_files(folder: Path, catalogue: str | None = None) -> dict[str, str]:
+    """The files the examples name, made in `folder` (the working folder); returns the environment they need.
+
+    `catalogue`: what my-models.yaml holds (by default the user catalogue of tests/data)."""
+    from modelfiles import llama_gguf_tensors, llama_metadata, tiny_llama_tensors, write_gguf, write_hf_folder
+
+    models = folder / "my-models.yaml"
+    if catalogue is None:
+        shutil.copy(ROOT / "tests" / "data" / "user" / "my-models.yaml", models)
+    else:
+        models.write_text(catalogue, encoding="utf-8")
+    write_hf_folder(folder / "Mistral-7B-v0.1", tiny_llama_tensors())
+    write_gguf(folder / "mistral-7b-v0.1.Q4_K_M.gguf", llama_metadata(), llama_gguf_tensors(tiny_llama_tensors()))
+    hub = folder.parent / f"{folder.name}-hf-hub"
+    write_hf_folder(hub / "models--mistralai--Mistral-7B-v0.1" / "snapshots" / ("a" * 40), tiny_llama_tensors())
+    return {"HF_HUB_CACHE": str(hub)}
 
 
 EXAMPLES = help_examples()
@@ -88,16 +99,18 @@ def command(runner: str) -> tuple[list[str], dict[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A working folder holding the file the examples name (`taxo validate my-models.yaml`)."""
+def workdir(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
+    """A working folder holding the files the examples name, and the environment they need."""
     folder = tmp_path_factory.mktemp("work")
-    shutil.copy(ROOT / "tests" / "data" / "user" / "my-models.yaml", folder)
-    return folder
+    return folder, example_files(folder)
 
 
 @pytest.fixture(autouse=True)
-def _in_workdir(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(workdir)  # subprocesses inherit it; in-process runs see it too
+def _in_workdir(workdir: tuple[Path, dict[str, str]], monkeypatch: pytest.MonkeyPatch) -> None:
+    folder, env = workdir
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)  # subprocesses inherit it; in-process runs see it too
+    monkeypatch.chdir(folder)
 
 
 def run(argv: list[str], runner: str = "module", **env: str) -> subprocess.CompletedProcess:
@@ -105,12 +118,16 @@ def run(argv: list[str], runner: str = "module", **env: str) -> subprocess.Compl
     return subprocess.run([*prefix, *argv], capture_output=True, text=True, env=base_env(**extra, **env), timeout=120)
 
 
+def quiet(stderr: str) -> bool:
+    """Nothing on stderr but taxo's own notes beside the data (`taxo: note: showing 20 of 38 hits`)."""
+    return all(line.startswith("taxo: note: ") for line in stderr.splitlines())
+
+
 def test_every_command_documents_an_example():
     from typer.main import get_command
 
     documented = {argv[0] for argv in EXAMPLES}
-    assert documented == set(get_command(app).commands) - {"inspect"}
-    assert "taxo inspect" in (get_command(app).commands["inspect"].help or "")
+    assert documented == set(get_command(app).commands)  # inspect's examples name files: example_files makes them
 
 
 # -- pipes --------------------------------------------------------------------------------------------------------
@@ -194,7 +211,7 @@ def test_ascii_only_output_is_readable_not_a_crash(argv, fmt, locale):
     if formats and result.returncode == 2:
         pytest.skip(f"{argv[0]} has no --format table")
     assert result.returncode == 0, result.stderr
-    assert quiet(result.stderr)
+    assert quiet(result.stderr) and result.stderr.isascii()
     assert result.stdout.isascii()
     assert "UnicodeEncodeError" not in result.stdout
 
@@ -207,6 +224,8 @@ def test_ascii_stand_ins_are_readable():
     assert "!= marks the rows" in compare and "+--" in compare  # rich's ASCII box, our stand-in for ≠
     tree = run(["tree", "--depth", "2"], **env).stdout
     assert "|-- " in tree and "`-- " in tree
+    chart = run(["chart", "params", "--category", "slm"], **env).stdout
+    assert "####" in chart and "\\u" not in chart
 
 
 def test_json_on_an_ascii_terminal_keeps_exact_strings():

@@ -23,7 +23,16 @@ COMMANDS = [
     ("compare", "evil-term", "llm"),
     ("tree",),
     ("tree", "--depth", "3"),
+    ("list",),
+    ("list", "--org", "evil-org"),
+    ("search", "evil"),
+    ("timeline", "--group", "org"),
+    ("chart", "params", "--org", "evil-org"),
+    ("myths", "evil-chat"),
+    ("sources", "evil-chat"),
 ]
+CUT = ("timeline", "chart")  # pictures cut names to their column
+LISTINGS = [("list",), ("search", "evil"), ("timeline", "--group", "org"), ("chart", "params", "--org", "evil-org")]
 
 
 @pytest.fixture
@@ -31,12 +40,16 @@ def evil(tmp_path):
     return str(evil_catalogue(tmp_path))
 
 
-@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
-@pytest.mark.parametrize("fmt", ["table", "plain"])
+SHOWN = [(c, f) for f in ("table", "plain") for c in COMMANDS] + [(c, f) for f in ("csv", "markdown") for c in LISTINGS]
+
+
+@pytest.mark.parametrize(("command", "fmt"), SHOWN, ids=[f"{f}-{' '.join(c)}" for c, f in SHOWN])
 def test_catalogue_text_is_shown_escaped_never_obeyed(taxo, evil, command, fmt):
     result = taxo("--catalog", evil, *command, "--format", fmt)
     assert result.exit_code == 0, result.stderr
     assert_inert(result.stdout, result.stderr)
+    if command[0] in CUT:
+        return  # names cut to fit a picture: what shows is checked above, not that all of it shows
     assert "\\x1b[2J" in result.stdout  # visibly escaped, not dropped
     if fmt == "plain":
         assert all(markup in result.stdout for markup in MARKUP)  # markup is text, shown literally
@@ -51,7 +64,7 @@ def test_forced_colour_adds_only_rich_colour_codes(taxo, evil, command):
     assert result.exit_code == 0, result.stderr
     assert "\x1b[" in result.stdout  # colour is really on, so the check below means something
     assert_inert(result.stdout, result.stderr, allow_sgr=True)
-    assert "[/x]" in result.stdout
+    assert "[/x]" in result.stdout or command[0] in CUT
 
 
 def test_compare_markdown_is_inert(taxo, evil):
