@@ -176,8 +176,13 @@ def test_concurrent_runs_all_answer_and_leave_one_whole_cache_per_catalogue(plac
     parse YAML still answers from it)."""
     sets = [[], ["--catalog", str(places["user"])], ["--catalog", str(places["user"] / "my-models.yaml")]]
     argv = [[*extra, "show", "mistral-7b", "--format", "json"] for extra in sets]
+    import taxonomy_cli
+
+    # The copy this process imports (the installed one under plain `pytest`): the cache is keyed by taxo's modules,
+    # so the runs that fill it and the in-process runs that read it below must be the same taxo.
+    same_taxo = str(Path(taxonomy_cli.__file__).resolve().parent.parent)
     environment = base_env(
-        PYTHONPATH=str(ROOT), HOME=str(places["home"]), XDG_CACHE_HOME=str(places["cache"]), TMPDIR=str(places["tmp"])
+        PYTHONPATH=same_taxo, HOME=str(places["home"]), XDG_CACHE_HOME=str(places["cache"]), TMPDIR=str(places["tmp"])
     )
     command = [sys.executable, "-m", "taxonomy_cli"]
     alone = subprocess.run([*command, *argv[0]], capture_output=True, text=True, env={**environment,
