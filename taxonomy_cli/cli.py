@@ -183,13 +183,27 @@ app = typer.Typer(
 
 def _catalog(ctx: typer.Context):
     """The merged catalogue for this invocation (bundled + TAXO_CATALOG + --catalog), loaded once."""
-    from taxonomy_cli import cache, catalog
+    from taxonomy_cli import cache
 
     state = ctx.find_root().obj
     if "catalog" not in state:
-        files = catalog.bundled_files() + catalog.expand(catalog.user_paths(state.get("paths", ())))
-        state["catalog"] = cache.load(files)
+        state["catalog"] = cache.load(_catalog_files(ctx))
     return state["catalog"]
+
+
+def _catalog_files(ctx: typer.Context) -> list:
+    from taxonomy_cli import catalog
+
+    state = ctx.find_root().obj
+    return catalog.bundled_files() + catalog.expand(catalog.user_paths(state.get("paths", ())))
+
+
+def _derived(ctx: typer.Context, name: str, build, kind: type):  # noqa: ANN001, ANN202 - build(catalogue) -> kind
+    """What `build` computes from this invocation's catalogue: from the cache when it can be, without even loading
+    the catalogue (see cache.derived)."""
+    from taxonomy_cli import cache
+
+    return cache.derived(_catalog_files(ctx), name, lambda: build(_catalog(ctx)), kind)
 
 
 def _completion_catalog():
@@ -611,14 +625,22 @@ UntilOption = Annotated[
 
 
 def _select(ctx: typer.Context, *options):  # noqa: ANN002, ANN202 - the filter options, in signature order
-    """The catalogue and the models the filter options keep (and those left out for lack of a number)."""
+    """The models the filter options keep (and those left out for lack of a number), as records.Listed: chosen
+    from the cached listing, without loading the catalogue."""
     from taxonomy_cli import explore
+    from taxonomy_cli.records import Listing
 
     names = (
         "categories", "organizations", "families", "weights", "stages", "modalities", "parameters", "since", "until"
     )  # fmt: skip
-    catalog = _catalog(ctx)
-    return catalog, explore.select(catalog, explore.make_filters(catalog, **dict(zip(names, options, strict=True))))
+    listed = _derived(ctx, "listing", explore.listing, Listing)
+    return explore.select(listed, explore.make_filters(listed, **dict(zip(names, options, strict=True))))
+
+
+def _models(ctx: typer.Context, listed) -> tuple:  # noqa: ANN001
+    """The catalogue's records of models chosen as records.Listed."""
+    models = _catalog(ctx).models
+    return tuple(models[m.id] for m in listed)
 
 
 def _notes(messages) -> None:  # noqa: ANN001
@@ -658,15 +680,19 @@ def list_(
       taxo list --since 2024 --modality image --format csv > models.csv
     """
     from taxonomy_cli import explore, render_list
-    from taxonomy_cli.output import emit_json, emit_listing
+    from taxonomy_cli.output import emit_json_utf8, emit_listing
 
-    catalog, selection = _select(ctx, category, org, family, weights, stage, modality, params, since, until)
-    ordered = explore.sort_models(catalog, selection.models, sort.value, reverse)
-    shown = ordered[:limit] if limit else ordered
+    selection = _select(ctx, category, org, family, weights, stage, modality, params, since, until)
+    ordered = explore.sort_models(selection.models, sort.value, reverse)
+    listed = ordered[:limit] if limit else ordered
     fmt = _resolve_format(output_format)
     if fmt is TableFormat.JSON:
-        emit_json(render_list.list_data(catalog, shown, len(ordered), selection.excluded))
+        models_json = _derived(ctx, "models-json", render_list.models_json, dict)
+        emit_json_utf8(render_list.list_json(models_json, listed, len(ordered), selection.excluded),
+                       lambda: render_list.list_data(_catalog(ctx), _models(ctx, listed), len(ordered),
+                                                     selection.excluded))  # fmt: skip
         return
+    catalog, shown = _catalog(ctx), _models(ctx, listed)
     if fmt is TableFormat.CSV:
         emit_listing("csv", render_list.CSV_COLUMNS, [render_list.csv_row(catalog, m) for m in shown], pager=pager)
     else:
@@ -703,7 +729,7 @@ def search(
     from taxonomy_cli.output import emit_json, emit_listing
 
     words = " ".join(query)
-    hits = explore.search(_catalog(ctx), words)
+    hits = explore.search(_derived(ctx, "search", explore.search_index, dict), words)
     if not hits:
         raise NotFound(f"nothing matches {words!r} (try a shorter or different word, or 'taxo list')")
     shown = hits[:limit]
@@ -749,8 +775,8 @@ def timeline(
     from taxonomy_cli import explore, render_list, render_timeline
     from taxonomy_cli.output import emit_json, emit_listing, emit_picture, emit_plain, width
 
-    catalog, selection = _select(ctx, category, org, family, weights, stage, modality, params, since, until)
-    history = explore.timeline(catalog, selection.models, by.value, group.value)
+    selection = _select(ctx, category, org, family, weights, stage, modality, params, since, until)
+    history = explore.timeline(_catalog(ctx), _models(ctx, selection.models), by.value, group.value)
     fmt = _resolve_format(output_format)
     excluded = render_list.excluded_data(selection.excluded)
     if fmt is TableFormat.JSON:
@@ -794,8 +820,9 @@ def chart(
     from taxonomy_cli import explore, render_chart, render_list
     from taxonomy_cli.output import emit_json, emit_listing, emit_picture, emit_plain, width
 
-    catalog, selection = _select(ctx, category, org, family, weights, stage, modality, params, since, until)
-    bars = explore.chart(catalog, selection.models, metric.value)
+    selection = _select(ctx, category, org, family, weights, stage, modality, params, since, until)
+    catalog = _catalog(ctx)
+    bars = explore.chart(catalog, _models(ctx, selection.models), metric.value)
     fmt = _resolve_format(output_format)
     if fmt is TableFormat.JSON:
         emit_json(render_chart.chart_data(catalog, bars, render_list.excluded_data(selection.excluded)))

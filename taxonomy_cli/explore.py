@@ -14,7 +14,9 @@ from decimal import Decimal, InvalidOperation
 from taxonomy_cli import queries
 from taxonomy_cli.errors import UsageError
 from taxonomy_cli.names import normalise
-from taxonomy_cli.records import INPUT_MODALITIES, OUTPUT_MODALITIES, Catalog, Model, Quantity, Stage, Status, Weights
+from taxonomy_cli.records import (
+    INPUT_MODALITIES, OUTPUT_MODALITIES, Catalog, Listed, Listing, Model, Quantity, Stage, Status, Weights,
+)  # fmt: skip
 
 # -- parsing user words ----------------------------------------------------------------------------------------
 
@@ -120,8 +122,27 @@ class Filters:
     until: str | None = None
 
 
+def listing(catalog: Catalog) -> Listing:
+    """What filters and sorts read, for every model (see records.Listed): made once, cached (cache.derived)."""
+    models = []
+    for m in catalog.models.values():
+        size = size_of(m.parameters)
+        models.append(Listed(
+            m.id, m.name, m.organization, catalog.organizations[m.organization].name, m.family, m.weights.value,
+            m.stage.value, (*m.inputs, *m.outputs), tuple(c.category for c in queries.classify(catalog, m)), size,
+            None if size is not None else "unknown" if m.parameters is None else "undisclosed",
+            m.released.date if m.released else None,
+        ))  # fmt: skip
+    return Listing(
+        tuple(models),
+        _names(((t.id, t.name, *t.aliases), t.id) for t in catalog.categories.values()),
+        _names(((o.id, o.name, *o.aliases), o.id) for o in catalog.organizations.values()),
+        _names(((f.id, f.name, *f.aliases), f.id) for f in catalog.families.values()),
+    )
+
+
 def make_filters(
-    catalog: Catalog,
+    listed: Listing,
     *,
     categories: Iterable[str] | None = None,
     organizations: Iterable[str] | None = None,
@@ -134,17 +155,14 @@ def make_filters(
     until: str | None = None,
 ) -> Filters:
     """Resolve what a user typed (names, aliases, comma lists) to ids; a typo is a UsageError with a hint."""
-    category_names = _names(((t.id, t.name, *t.aliases), t.id) for t in catalog.categories.values())
-    org_names = _names(((o.id, o.name, *o.aliases), o.id) for o in catalog.organizations.values())
-    family_names = _names(((f.id, f.name, *f.aliases), f.id) for f in catalog.families.values())
     low = parse_period(since, end=False) if since else None
     high = parse_period(until, end=True) if until else None
     if low and high and low > high:
         raise UsageError(f"--since {since} is after --until {until}")
     return Filters(
-        categories=_resolve("--category", split_words(categories), category_names),
-        organizations=_resolve("--org", split_words(organizations), org_names),
-        families=_resolve("--family", split_words(families), family_names),
+        categories=_resolve("--category", split_words(categories), listed.category_names),
+        organizations=_resolve("--org", split_words(organizations), listed.organization_names),
+        families=_resolve("--family", split_words(families), listed.family_names),
         weights=_resolve("--weights", split_words(weights), {w.value: w.value for w in Weights}),
         stages=_resolve("--stage", split_words(stages), {s.value: s.value for s in Stage}),
         modalities=_resolve("--modality", split_words(modalities), _MODALITIES),
@@ -194,16 +212,18 @@ EXCLUSION_REASONS = {
 class Selection:
     """The models a filter kept, and those it left out only for lack of a number (never silently)."""
 
-    models: tuple[Model, ...]
-    excluded: dict[str, tuple[Model, ...]]  # reason (EXCLUSION_REASONS key) -> models, only non-empty reasons
+    models: tuple[Listed, ...]
+    excluded: dict[str, tuple[Listed, ...]]  # reason (EXCLUSION_REASONS key) -> models, only non-empty reasons
 
 
-def select(catalog: Catalog, filters: Filters) -> Selection:
-    """The catalogue's models that pass every filter, in catalogue order."""
-    kept: list[Model] = []
-    excluded: dict[str, list[Model]] = {}
-    for model in catalog.models.values():
-        if not _passes(catalog, filters, model):
+def select(listed: Listing, filters: Filters) -> Selection:
+    """The models that pass every filter, in catalogue order."""
+    if filters == Filters():
+        return Selection(listed.models, {})
+    kept: list[Listed] = []
+    excluded: dict[str, list[Listed]] = {}
+    for model in listed.models:
+        if not _passes(filters, model):
             continue
         reason = _missing(filters, model)
         if reason is None:
@@ -213,40 +233,37 @@ def select(catalog: Catalog, filters: Filters) -> Selection:
     return Selection(tuple(kept), {reason: tuple(models) for reason, models in excluded.items()})
 
 
-def _passes(catalog: Catalog, f: Filters, model: Model) -> bool:
+def _passes(f: Filters, model: Listed) -> bool:
     """Every filter that a model's known facts can answer."""
     if f.organizations and model.organization not in f.organizations:
         return False
     if f.families and model.family not in f.families:
         return False
-    if f.weights and model.weights.value not in f.weights:
+    if f.weights and model.weights not in f.weights:
         return False
-    if f.stages and model.stage.value not in f.stages:
+    if f.stages and model.stage not in f.stages:
         return False
-    if f.modalities and not set(f.modalities) & {*model.inputs, *model.outputs}:
+    if f.modalities and not set(f.modalities) & set(model.modalities):
         return False
-    if f.categories and not set(f.categories) & {m.category for m in queries.classify(catalog, model)}:
+    if f.categories and not set(f.categories) & set(model.categories):
         return False
     return True
 
 
-def _missing(f: Filters, model: Model) -> str | None:
+def _missing(f: Filters, model: Listed) -> str | None:
     """None when the size and date filters pass; a reason key when the number they need is missing; 'drop'."""
     if f.parameters is not None:
-        quantity = model.parameters
-        status = "unknown" if quantity is None else "undisclosed" if size_of(quantity) is None else None
         if f.parameters.missing:
-            if status != f.parameters.missing:
+            if model.parameters_missing != f.parameters.missing:
                 return "drop"
-        elif status is not None:
-            return f"{status}_parameters"
-        elif size_of(quantity) not in f.parameters:
+        elif model.parameters_missing is not None:
+            return f"{model.parameters_missing}_parameters"
+        elif model.parameters not in f.parameters:
             return "drop"
     if f.since or f.until:
         if model.released is None:
             return "unknown_release"
-        date = model.released.date
-        if (f.since and date < f.since) or (f.until and date > f.until):
+        if (f.since and model.released < f.since) or (f.until and model.released > f.until):
             return "drop"
     return None
 
@@ -263,26 +280,20 @@ def size_of(quantity: Quantity | None) -> int | None:
 SORT_KEYS = ("name", "released", "params", "org")
 
 
-def sort_models(
-    catalog: Catalog, models: Iterable[Model], key: str = "name", reverse: bool = False
-) -> tuple[Model, ...]:
+def sort_models(models: Iterable[Listed], key: str = "name", reverse: bool = False) -> tuple[Listed, ...]:
     """Models ordered by name, release, size or organisation; those missing the sort key always come last."""
     if key not in SORT_KEYS:
         raise UsageError(f"--sort {key!r}: use one of {', '.join(SORT_KEYS)}")
     models = tuple(models)
 
-    def name(m: Model) -> tuple[str, str]:
+    def name(m: Listed) -> tuple[str, str]:
         return (m.name.casefold(), m.id)
 
     if key == "name":
         return tuple(sorted(models, key=name, reverse=reverse))
     if key == "org":
-        org = catalog.organizations
-        return tuple(sorted(models, key=lambda m: (org[m.organization].name.casefold(), name(m)), reverse=reverse))
-    if key == "released":
-        value = lambda m: m.released.date if m.released else None  # noqa: E731
-    else:
-        value = lambda m: size_of(m.parameters)  # noqa: E731
+        return tuple(sorted(models, key=lambda m: (m.organization_name.casefold(), name(m)), reverse=reverse))
+    value = (lambda m: m.released) if key == "released" else (lambda m: m.parameters)
     known = sorted((m for m in models if value(m) is not None), key=lambda m: (value(m), name(m)), reverse=reverse)
     rest = sorted((m for m in models if value(m) is None), key=name)
     return tuple(known + rest)
@@ -315,15 +326,20 @@ class Hit:
     command: str
 
 
-def search(catalog: Catalog, query: str) -> tuple[Hit, ...]:
-    """Ranked, typo-tolerant matches over names, aliases, organisations, architectures, terms and myths."""
+def search(index: dict, query: str) -> tuple[Hit, ...]:
+    """Ranked, typo-tolerant matches over names, aliases, organisations, architectures, terms and myths.
+
+    `index` is `search_index(catalog)`. Only the documents it says can match are scored, by the same scorer, so the
+    hits are exactly those of scoring every document."""
     words = [w for w in _WORD.findall(query.casefold()) if w not in _STOP_WORDS] or _WORD.findall(query.casefold())
     target = normalise(query)
     if not target:
         raise UsageError("search for a word, e.g. taxo search mistral")
     scorer = _Scorer(target, words)
     best: dict[tuple[str, str], Hit] = {}
-    for kind, ident, name, command, fields in _documents(catalog):
+    documents = index["documents"]
+    for number in candidates(index, scorer):
+        kind, ident, name, command, fields = documents[number]
         for field, text in fields:
             score = scorer.score(field, text)
             if score <= 0:
@@ -332,6 +348,88 @@ def search(catalog: Catalog, query: str) -> tuple[Hit, ...]:
             if key not in best or score > best[key].score:
                 best[key] = Hit(kind, ident, name, field, _snippet(text, scorer, field), round(score, 3), command)
     return tuple(sorted(best.values(), key=lambda h: (-h.score, _KIND_ORDER[h.kind], h.name.casefold(), h.id)))
+
+
+def search_index(catalog: Catalog) -> dict:
+    """Everything search reads, so that a query needs neither the catalogue nor a pass over all of it:
+
+    - documents: (kind, id, name, command, ((field, text), ...)) for every model, family, term and myth;
+    - words: each word of any field -> the documents holding it;
+    - names: each whole name (a name-like field's words run together: 'gpt4turbo') -> the documents holding it,
+      and name_lines, all of them one per line, so that the query is found inside names at C speed;
+    - by_length: the words and names by length, for the typo check, which needs a similar length.
+
+    Plain tuples, dicts and strings: it is cached beside the catalogue (see cache.derived)."""
+    documents = tuple(_documents(catalog))
+    words: dict[str, set[int]] = {}
+    names: dict[str, set[int]] = {}
+    for number, (_, _, _, _, fields) in enumerate(documents):
+        for field, text in fields:
+            found = _WORD.findall(text.casefold())
+            for word in found:
+                words.setdefault(word, set()).add(number)
+            if field in _NAME_FIELDS:
+                names.setdefault("".join(found), set()).add(number)
+    by_length: dict[int, set[str]] = {}
+    for word in [*words, *names]:
+        by_length.setdefault(len(word), set()).add(word)
+    return {
+        "documents": documents,
+        "words": {word: tuple(sorted(numbers)) for word, numbers in words.items()},
+        "names": {name: tuple(sorted(numbers)) for name, numbers in names.items()},
+        "name_lines": "\n" + "\n".join(names) + "\n",
+        "by_length": {length: tuple(sorted(group)) for length, group in sorted(by_length.items())},
+    }
+
+
+def candidates(index: dict, scorer: _Scorer) -> set[int]:
+    """The documents that can score above zero: those with, for every query word, a word similar to it (the same,
+    one it begins, or a typo of it); and those with a whole name that holds the query or is a typo of it."""
+    words, names = index["words"], index["names"]
+    found: set[int] | None = None
+    for query_word in scorer.words:
+        holding: set[int] = set()
+        for word in _similar_words(index, scorer, query_word):
+            holding.update(words[word])
+        found = holding if found is None else found & holding
+    found = found or set()
+    target, lines = scorer.target, index["name_lines"]
+    at = lines.find(target)
+    while at >= 0:  # every whole name the query is part of
+        start, end = lines.rfind("\n", 0, at) + 1, lines.find("\n", at)
+        found.update(names.get(lines[start:end], ()))
+        at = lines.find(target, end)
+    for name in _near_in_length(index, target):
+        if name in names and scorer.similar(target, name):
+            found.update(names[name])
+    return found
+
+
+def _similar_words(index: dict, scorer: _Scorer, query_word: str) -> set[str]:
+    """The indexed words that `scorer.similar` rates above zero against `query_word`, without rating them all."""
+    words = index["words"]
+    similar = {query_word} if query_word in words else set()
+    if len(query_word) >= 3:  # the longer words it begins: in each (sorted) group, a run from where it would sort
+        from bisect import bisect_left
+
+        for length, group in index["by_length"].items():
+            if length > len(query_word):
+                at = bisect_left(group, query_word)
+                while at < len(group) and group[at].startswith(query_word):
+                    if group[at] in words:
+                        similar.add(group[at])
+                    at += 1
+    similar.update(w for w in _near_in_length(index, query_word) if w in words and scorer.similar(query_word, w))
+    return similar
+
+
+def _near_in_length(index: dict, word: str) -> Iterable[str]:
+    """The indexed words and names whose length allows them to be a typo of `word` (see _Scorer._similar)."""
+    if len(word) < 4:
+        return ()
+    shortest, longest = int(len(word) * (FUZZY - 0.1)) - 1, int(len(word) / (FUZZY - 0.1)) + 1
+    by_length = index["by_length"]
+    return (w for length in range(max(shortest, 1), longest + 1) for w in by_length.get(length, ()))
 
 
 def _documents(catalog: Catalog):
@@ -345,18 +443,18 @@ def _documents(catalog: Catalog):
         if family:
             fields.append(("family", family.name))
         fields += [("architecture", m.architecture), ("description", m.description)]
-        yield "model", m.id, m.name, f"taxo show {m.id}", fields
+        yield "model", m.id, m.name, f"taxo show {m.id}", tuple(fields)
     for f in catalog.families.values():
         fields = [("name", f.name), ("id", f.id), *(("alias", a) for a in f.aliases), ("description", f.description)]
-        yield "family", f.id, f.name, f"taxo show {f.id}", fields
+        yield "family", f.id, f.name, f"taxo show {f.id}", tuple(fields)
     for t in catalog.terms.values():
         fields = [("name", t.name), ("id", t.id), *(("alias", a) for a in t.aliases), ("summary", t.summary)]
         fields += [("explanation", t.plain)]
-        yield "term", t.id, t.name, f"taxo explain {t.id}", fields
+        yield "term", t.id, t.name, f"taxo explain {t.id}", tuple(fields)
     for myth in catalog.myths.values():
         subject = next(iter(myth.about), "")
         verb = "explain" if subject in catalog.terms else "show"
-        fields = [("myth", myth.claim), ("correction", myth.correction)]
+        fields = (("myth", myth.claim), ("correction", myth.correction))
         yield "myth", myth.id, myth.claim, f"taxo {verb} {subject}", fields
 
 

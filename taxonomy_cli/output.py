@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import IO
 
 from taxonomy_cli.document import Document, Grid, Line, Section, TreeNode
@@ -127,11 +127,41 @@ def emit_json(data: object) -> None:
     to the exact same string; so is everything when the output's encoding cannot carry the text."""
     import json  # lazy: only JSON output needs it
 
-    layout = {"indent": 2} if stdout_is_terminal() else {"separators": (",", ":")}
-    text = json.dumps(data, ensure_ascii=False, **layout)
-    if not can_show(sys.stdout, text):
-        text = json.dumps(data, ensure_ascii=True, **layout)
-    sys.stdout.write(_UNSAFE.sub(_json_escape, text) + "\n")
+    if stdout_is_terminal():
+        text = json.dumps(data, ensure_ascii=False, indent=2)
+        if not can_show(sys.stdout, text):
+            text = json.dumps(data, ensure_ascii=True, indent=2)
+        text = _UNSAFE.sub(_json_escape, text)
+    else:
+        text = json_text(data)
+        if not can_show(sys.stdout, text):
+            text = _UNSAFE.sub(_json_escape, json.dumps(data, ensure_ascii=True, separators=(",", ":")))
+    sys.stdout.write(text + "\n")
+
+
+def json_text(data: object) -> str:
+    """`data` as emit_json writes it to a pipe that carries any text: compact, unsafe characters escaped. JSON made
+    of such pieces (each model of a listing, cached) is what emit_json would have written for the whole."""
+    import json
+
+    return _UNSAFE.sub(_json_escape, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+
+
+def emit_json_utf8(encoded: bytes, data: Callable[[], object]) -> None:
+    """Write JSON already made by json_text and encoded as UTF-8 (from cached pieces), when the output is a UTF-8
+    pipe or file, as bytes; elsewhere (a terminal, another encoding) `data()` builds the document for emit_json."""
+    import codecs
+
+    try:
+        utf8 = codecs.lookup(sys.stdout.encoding).name == "utf-8" and hasattr(sys.stdout, "buffer")
+    except (AttributeError, LookupError, TypeError):
+        utf8 = False
+    if stdout_is_terminal() or not utf8:
+        emit_json(data())
+        return
+    sys.stdout.flush()
+    sys.stdout.buffer.write(encoded)  # not `encoded + b"\n"`: a listing of 10,000 models is ~12 MB to copy
+    sys.stdout.buffer.write(b"\n")
 
 
 def _json_escape(match: re.Match[str]) -> str:

@@ -269,3 +269,33 @@ class Catalog(NamedTuple):
         """The terms models are classified into, in catalogue order."""
         return {k: t for k, t in self.terms.items() if t.kind is TermKind.CATEGORY}
 
+
+# -- derived from a catalogue, and cached with it (cache.derived) ------------------------------------------------
+
+
+class Listed(NamedTuple):
+    """A model as `list`, `chart` and `timeline` filter and sort it: just the facts they read, categories included
+    (the rules applied once), so that choosing among 10,000 models needs neither the catalogue nor the rules."""
+
+    id: str
+    name: str
+    organization: str
+    organization_name: str
+    family: str | None
+    weights: str
+    stage: str
+    modalities: tuple[str, ...]  # in and out
+    categories: tuple[str, ...]
+    parameters: int | None  # a disclosed count
+    parameters_missing: str | None  # "undisclosed" | "unknown" when there is no disclosed count
+    released: str | None  # ISO date
+
+
+class Listing(NamedTuple):
+    """Every model as Listed, in catalogue order, and the names the filter options accept (normalised -> id)."""
+
+    models: tuple[Listed, ...]
+    category_names: dict[str, str]
+    organization_names: dict[str, str]
+    family_names: dict[str, str]
+

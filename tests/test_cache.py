@@ -46,6 +46,58 @@ def test_answers_are_the_same_with_and_without_the_cache(taxo, no_yaml, args):
     assert answer(first) == answer(second) == answer(without)
 
 
+DERIVED = {  # commands that read what is derived from the catalogue (cache.derived), and the file each one keeps
+    "search": ("search", "mistrall", "--format", "json", "--limit", "50"),
+    "models-json": ("list", "--format", "json"),
+    "listing": ("list", "--params", "1B..", "--sort", "org", "--format", "json"),
+}
+
+
+def derived_files(name: str) -> list[Path]:
+    return sorted((Path(os.environ["XDG_CACHE_HOME"]) / "taxo").glob(f"{name}-*.bin"))
+
+
+@pytest.mark.parametrize(
+    "args",
+    [*DERIVED.values(), ("search", "small language model"), ("list", "--category", "slm", "--format", "json"),
+     ("list", "--org", "meta", "--sort", "params", "--limit", "3", "--format", "json"), ("search", "zzzqqq")],
+)  # fmt: skip
+def test_what_is_derived_from_the_catalogue_answers_the_same_from_the_cache_without_reading_it(taxo, no_yaml, args):
+    without = taxo(*args, env={"TAXO_NO_CACHE": "1"})
+    first = taxo(*args)
+    no_yaml()
+    second = taxo(*args)
+    assert answer(first) == answer(second) == answer(without)
+    if args[0] == "search" or "json" in args:  # answered from what was derived: the catalogue itself not needed
+        for path in cache_files():
+            path.unlink()
+        assert answer(taxo(*args)) == answer(without)
+
+
+@pytest.mark.parametrize("name", DERIVED)
+@pytest.mark.parametrize("how", ["empty", "truncated", "other magic", "longer"])
+def test_a_damaged_derived_file_is_ignored_and_rebuilt(taxo, name, how):
+    args = DERIVED[name]
+    expected = answer(taxo(*args))
+    [path] = derived_files(name)
+    whole = path.read_bytes()
+    path.write_bytes({"empty": b"", "truncated": whole[: len(whole) // 2], "other magic": b"other" + whole[5:],
+                      "longer": whole + b"\x00"}[how])  # fmt: skip
+    assert answer(taxo(*args)) == expected
+    assert path.read_bytes() == whole  # rebuilt
+
+
+def test_what_was_derived_from_a_catalogue_goes_when_its_catalogue_cache_goes(taxo, tmp_path):
+    """Beyond cache.KEEP sets of catalogue files, the oldest catalogue cache is removed, and so is its search index."""
+    for number in range(cache.KEEP + 1):
+        mine = tmp_path / f"mine-{number}.yaml"
+        mine.write_text("models: []\n", encoding="utf-8")
+        assert taxo("--catalog", str(mine), "search", "mistral").exit_code == 0
+    assert len(cache_files()) == cache.KEEP
+    kept = {p.name.removeprefix("catalog-") for p in cache_files()}
+    assert {p.name.removeprefix("search-") for p in derived_files("search")} == kept
+
+
 def test_each_set_of_catalogue_files_has_its_own_cache(taxo, no_yaml):
     mine = ("--catalog", str(DATA / "user"), "show", "acme-tiny-chat", "--format", "json")
     first_mine, first_bundled = taxo(*mine), taxo(*JSON_SHOW)

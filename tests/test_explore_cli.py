@@ -427,3 +427,31 @@ def test_completion_of_option_values_from_the_catalogue():
 def test_completion_of_commands_and_options():
     assert {"list", "search", "timeline", "chart"} <= set(complete("taxo "))
     assert "--params" in complete("taxo list --p")
+
+
+# -- the listing from cached pieces ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [{}, {"categories": ["slm"]}, {"parameters": "1B..10B"}, {"since": "2024", "until": "2024-06"},
+     {"organizations": ["meta"], "families": ["llama-3"]}],
+    ids=["all", "slm", "1B..10B", "2024 H1", "llama-3"],
+)  # fmt: skip
+def test_the_json_listing_put_together_from_each_models_json_is_the_whole_listing(filters):
+    """What `taxo list --format json` writes to a pipe (each model's cached JSON, joined) is byte for byte the
+    listing built as one document, for any filter, including what was left out."""
+    from taxonomy_cli import catalog as catalog_module
+    from taxonomy_cli import explore, render_list
+    from taxonomy_cli.output import json_text
+
+    catalog = catalog_module.load(catalog_module.bundled_files() + catalog_module.expand([DATA / "explore"]))
+    listed = explore.listing(catalog)
+    selection = explore.select(listed, explore.make_filters(listed, **filters))
+    ordered = explore.sort_models(selection.models, "params", reverse=True)
+    pieces = render_list.models_json(catalog)
+    joined = render_list.list_json(pieces, ordered, len(ordered), selection.excluded)
+    models = [catalog.models[m.id] for m in ordered]
+    whole = json_text(render_list.list_data(catalog, models, len(ordered), selection.excluded)).encode()
+    assert joined == whole
+    assert json.loads(joined)["matched"] == len(ordered) > 0

@@ -22,6 +22,17 @@ def ids(models) -> list[str]:
     return [m.id for m in models]
 
 
+def pick(catalog, **filters) -> explore.Selection:
+    """The models these filter options keep, as list, chart and timeline choose them (records.Listed)."""
+    listed = explore.listing(catalog)
+    return explore.select(listed, explore.make_filters(listed, **filters))
+
+
+def records(catalog, listed) -> list:
+    """The catalogue's own records of models chosen by `pick`."""
+    return [catalog.models[m.id] for m in listed]
+
+
 # -- parsing ----------------------------------------------------------------------------------------------------
 
 
@@ -97,45 +108,44 @@ def test_parse_size_round_trips_whole_numbers(number, unit):
 
 
 def test_filters_resolve_names_aliases_and_comma_lists(catalog):
-    filters = explore.make_filters(catalog, organizations=["Mistral AI", "facebook,exampleco"], categories=["SLM"])
+    listed = explore.listing(catalog)
+    filters = explore.make_filters(listed, organizations=["Mistral AI", "facebook,exampleco"], categories=["SLM"])
     assert filters.organizations == ("mistral-ai", "meta", "exampleco")
     assert filters.categories == ("slm",)
 
 
 def test_unknown_filter_value_is_a_usage_error_with_a_hint(catalog):
     with pytest.raises(UsageError, match="--org: unknown value 'metta'; did you mean 'meta'"):
-        explore.make_filters(catalog, organizations=["metta"])
+        explore.make_filters(explore.listing(catalog), organizations=["metta"])
     with pytest.raises(UsageError, match="--stage: unknown value 'sft'; known: base, chat, instruct"):
-        explore.make_filters(catalog, stages=["sft"])
+        explore.make_filters(explore.listing(catalog), stages=["sft"])
     with pytest.raises(UsageError, match="after --until"):
-        explore.make_filters(catalog, since="2024", until="2023")
+        explore.make_filters(explore.listing(catalog), since="2024", until="2023")
 
 
 def test_filters_combine_and_all_must_match(catalog):
-    chosen = explore.select(catalog, explore.make_filters(catalog, organizations=["exampleco"], stages=["chat"]))
+    chosen = pick(catalog, organizations=["exampleco"], stages=["chat"])
     assert ids(chosen.models) == ["ex-mid", "ex-secret"]
-    open_slm = explore.select(catalog, explore.make_filters(catalog, categories=["slm"], weights=["open"]))
+    open_slm = pick(catalog, categories=["slm"], weights=["open"])
     assert "mistral-7b" in ids(open_slm.models) and "phi-2" in ids(open_slm.models)
     assert "gemini-1.0-nano-1" not in ids(open_slm.models)  # an SLM, but API only
 
 
 def test_params_filter_counts_what_it_leaves_out_and_why(catalog):
-    filters = explore.make_filters(catalog, organizations=["exampleco"], parameters="1B..")
-    chosen = explore.select(catalog, filters)
+    chosen = pick(catalog, organizations=["exampleco"], parameters="1B..")
     assert ids(chosen.models) == ["ex-mid", "ex-big"]
     assert {k: ids(v) for k, v in chosen.excluded.items()} == {
         "undisclosed_parameters": ["ex-secret"],
         "unknown_parameters": ["ex-painter"],
     }
-    small = explore.select(catalog, explore.make_filters(catalog, organizations=["exampleco"], parameters="..100M"))
+    small = pick(catalog, organizations=["exampleco"], parameters="..100M")
     assert ids(small.models) == []  # ex-small has 120M; the undisclosed are still only counted, not kept
     assert set(small.excluded) == {"undisclosed_parameters", "unknown_parameters"}
 
 
 def test_params_undisclosed_and_unknown_list_the_models_without_a_number(catalog):
     def chosen(word: str) -> list[str]:
-        filters = explore.make_filters(catalog, organizations=["exampleco"], parameters=word)
-        return ids(explore.select(catalog, filters).models)
+        return ids(pick(catalog, organizations=["exampleco"], parameters=word).models)
 
     assert chosen("undisclosed") == ["ex-secret"]
     assert chosen("unknown") == ["ex-painter"]
@@ -143,69 +153,116 @@ def test_params_undisclosed_and_unknown_list_the_models_without_a_number(catalog
 
 def test_date_filters_are_inclusive_of_the_named_period(catalog):
     base = {"organizations": ["exampleco"]}
-    since = explore.select(catalog, explore.make_filters(catalog, since="2024-08", **base))
+    since = pick(catalog, since="2024-08", **base)
     assert ids(since.models) == ["ex-big", "ex-secret", "ex-painter"]
-    until = explore.select(catalog, explore.make_filters(catalog, until="2023", **base))
+    until = pick(catalog, until="2023", **base)
     assert ids(until.models) == ["ex-small", "ex-mid"]
-    quarter = explore.select(catalog, explore.make_filters(catalog, since="2024-Q4", until="2024-Q4", **base))
+    quarter = pick(catalog, since="2024-Q4", until="2024-Q4", **base)
     assert ids(quarter.models) == ["ex-secret"]
 
 
 def test_modality_matches_inputs_or_outputs(catalog):
-    chosen = explore.select(catalog, explore.make_filters(catalog, organizations=["exampleco"], modalities=["image"]))
+    chosen = pick(catalog, organizations=["exampleco"], modalities=["image"])
     assert ids(chosen.models) == ["ex-secret", "ex-painter"]
 
 
 def test_sorting_puts_unknowns_last_even_reversed(catalog):
-    models = explore.select(catalog, explore.make_filters(catalog, organizations=["exampleco"])).models
+    models = pick(catalog, organizations=["exampleco"]).models
     by_size = ["ex-small", "ex-mid", "ex-big", "ex-painter", "ex-secret"]
-    assert ids(explore.sort_models(catalog, models, "params")) == by_size
-    assert ids(explore.sort_models(catalog, models, "params", reverse=True))[:3] == ["ex-big", "ex-mid", "ex-small"]
-    assert ids(explore.sort_models(catalog, models, "params", reverse=True))[3:] == ["ex-painter", "ex-secret"]
-    assert ids(explore.sort_models(catalog, models, "released"))[0] == "ex-small"
-    assert ids(explore.sort_models(catalog, models, "name"))[0] == "ex-big"
+    assert ids(explore.sort_models(models, "params")) == by_size
+    assert ids(explore.sort_models(models, "params", reverse=True))[:3] == ["ex-big", "ex-mid", "ex-small"]
+    assert ids(explore.sort_models(models, "params", reverse=True))[3:] == ["ex-painter", "ex-secret"]
+    assert ids(explore.sort_models(models, "released"))[0] == "ex-small"
+    assert ids(explore.sort_models(models, "name"))[0] == "ex-big"
 
 
 # -- search ---------------------------------------------------------------------------------------------------------
 
 
 def test_search_forgives_a_typo(catalog):
-    hits = explore.search(catalog, "mistrall")
+    hits = explore.search(explore.search_index(catalog), "mistrall")
     top = {(h.kind, h.id) for h in hits[:2]}
     assert ("model", "mistral-7b") in top
 
 
 def test_search_says_where_each_hit_matched(catalog):
-    hits = {h.id: h for h in explore.search(catalog, "zorblax")}
+    hits = {h.id: h for h in explore.search(explore.search_index(catalog), "zorblax")}
     assert hits["ex-big"].field in ("architecture", "description")
     assert "zorblax" in hits["ex-big"].matched
-    org = {h.id: h for h in explore.search(catalog, "example co")}
+    org = {h.id: h for h in explore.search(explore.search_index(catalog), "example co")}
     assert org["ex-small"].field == "organization"
 
 
 def test_search_ranks_an_exact_name_above_a_partial_one(catalog):
-    hits = [h.id for h in explore.search(catalog, "o1") if h.kind == "model"]
+    hits = [h.id for h in explore.search(explore.search_index(catalog), "o1") if h.kind == "model"]
     assert hits[0] == "o1"
     assert set(hits[1:3]) == {"o1-mini", "o1-preview"}
 
 
 def test_search_finds_terms_and_myths_and_points_to_the_right_command(catalog):
-    term = next(h for h in explore.search(catalog, "small language model") if h.kind == "term")
+    term = next(h for h in explore.search(explore.search_index(catalog), "small language model") if h.kind == "term")
     assert term.id == "slm" and term.command == "taxo explain slm"
-    myth = next(h for h in explore.search(catalog, "170 trillion") if h.kind == "myth")
+    myth = next(h for h in explore.search(explore.search_index(catalog), "170 trillion") if h.kind == "myth")
     assert myth.command == "taxo show gpt-4"
 
 
 def test_search_of_nothing_searchable_is_a_usage_error(catalog):
     with pytest.raises(UsageError):
-        explore.search(catalog, " -- ")
+        explore.search(explore.search_index(catalog), " -- ")
+
+
+@pytest.fixture(scope="module")
+def index(catalog):
+    return explore.search_index(catalog)
+
+
+def _words_of(catalog) -> list[str]:
+    documents = explore.search_index(catalog)["documents"]
+    return sorted({w for *_, fields in documents for _, text in fields for w in text.split() if w.isalnum()})
+
+
+def _typos(draw, word: str) -> str:
+    """The word, or a prefix of it, or one letter dropped, doubled or changed."""
+    how = draw(st.sampled_from(["same", "prefix", "drop", "double", "change", "upper"]))
+    at = draw(st.integers(0, max(len(word) - 1, 0)))
+    if how == "prefix":
+        return word[: max(at, 1)]
+    if how == "drop":
+        return word[:at] + word[at + 1 :]
+    if how == "double":
+        return word[:at] + word[at : at + 1] * 2 + word[at + 1 :]
+    if how == "change":
+        return word[:at] + draw(st.sampled_from("aeiouxz7-")) + word[at + 1 :]
+    return word.upper() if how == "upper" else word
+
+
+@settings(max_examples=150)
+@given(data=st.data())
+def test_search_finds_exactly_what_scoring_every_document_finds(catalog, index, data):
+    """The index only skips documents that cannot match: the hits, their order, scores and snippets are the same
+    as scoring every document, for words of the catalogue, their typos and prefixes, and for anything at all."""
+    words = _words_of(catalog)
+    picked = data.draw(st.lists(st.sampled_from(words), min_size=1, max_size=3))
+    query = " ".join(_typos(data.draw, w) for w in picked)
+    query = data.draw(st.one_of(st.just(query), st.text(min_size=1, max_size=12)))
+    try:
+        indexed = explore.search(index, query)
+    except UsageError:
+        indexed = "usage error"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(explore, "candidates", lambda index, scorer: set(range(len(index["documents"]))))
+        try:
+            everything = explore.search(index, query)
+        except UsageError:
+            everything = "usage error"
+    assert indexed == everything
 
 
 # -- timeline and chart ------------------------------------------------------------------------------------------
 
 
 def test_timeline_counts_per_period_and_category_without_gaps(catalog):
-    models = explore.select(catalog, explore.make_filters(catalog, organizations=["exampleco"])).models
+    models = records(catalog, pick(catalog, organizations=["exampleco"]).models)
     history = explore.timeline(catalog, models, "quarter", "category")
     assert history.periods[0] == "2022-Q1" and history.periods[-1] == "2025-Q1"
     assert len(history.periods) == 13  # every quarter between, empty ones included
@@ -221,7 +278,7 @@ def test_timeline_by_org_orders_the_busiest_first(catalog):
 
 
 def test_chart_keeps_models_without_a_number_apart(catalog):
-    models = explore.select(catalog, explore.make_filters(catalog, organizations=["exampleco"])).models
+    models = records(catalog, pick(catalog, organizations=["exampleco"]).models)
     bars = explore.chart(catalog, models, "params")
     assert [m.id for m, _ in bars.bars] == ["ex-big", "ex-mid", "ex-small"]
     assert ids(bars.undisclosed) == ["ex-secret"] and ids(bars.unknown) == ["ex-painter"]

@@ -237,6 +237,18 @@ def test_json_on_an_ascii_terminal_keeps_exact_strings():
     assert json.loads(result.stdout)["name"] == "DALL·E"
 
 
+def test_a_listing_in_json_on_an_ascii_output_keeps_exact_strings_and_equals_the_utf8_one():
+    """`list --format json` is written from cached UTF-8 pieces; an ASCII-only output gets the same document."""
+    import json
+
+    utf8 = run(["list", "--format", "json"])
+    ascii_only = run(["list", "--format", "json"], **ASCII_LOCALES["PYTHONIOENCODING=ascii"])
+    assert utf8.returncode == ascii_only.returncode == 0, ascii_only.stderr
+    assert ascii_only.stdout.isascii() and not utf8.stdout.isascii()
+    assert json.loads(ascii_only.stdout) == json.loads(utf8.stdout)
+    assert "DALL·E" in {m["name"] for m in json.loads(ascii_only.stdout)["models"]}
+
+
 # -- terminals (a pseudo-terminal, so taxo sees a real tty) -------------------------------------------------------
 
 
