@@ -1,4 +1,4 @@
-"""Typed, immutable records: what the catalogue knows, after validation.
+"""Typed, immutable records: what the catalogue knows, after validation (and, last, what is derived from it and cached).
 
 Records are `typing.NamedTuple`s, not frozen dataclasses: every taxo run defines these classes before it can answer,
 and a frozen slotted dataclass compiles six generated methods at definition (~0.6 ms a class, ~10 ms for this
