@@ -192,10 +192,13 @@ def _catalog(ctx: typer.Context):
 
 
 def _catalog_files(ctx: typer.Context) -> list:
+    """The catalogue files of this invocation (bundled, TAXO_CATALOG, --catalog), found once."""
     from taxonomy_cli import catalog
 
     state = ctx.find_root().obj
-    return catalog.bundled_files() + catalog.expand(catalog.user_paths(state.get("paths", ())))
+    if "files" not in state:
+        state["files"] = catalog.bundled_files() + catalog.expand(catalog.user_paths(state.get("paths", ())))
+    return state["files"]
 
 
 def _derived(ctx: typer.Context, name: str, build, kind: type):  # noqa: ANN001, ANN202 - build(catalogue) -> kind
