@@ -125,26 +125,21 @@ def emit_json(data: object) -> None:
 
     Characters a terminal would obey (C1 controls, bidi overrides...) are written as JSON escapes, which parse back
     to the exact same string; so is everything when the output's encoding cannot carry the text."""
-    import json  # lazy: only JSON output needs it
-
-    if stdout_is_terminal():
-        text = json.dumps(data, ensure_ascii=False, indent=2)
-        if not can_show(sys.stdout, text):
-            text = json.dumps(data, ensure_ascii=True, indent=2)
-        text = _UNSAFE.sub(_json_escape, text)
-    else:
-        text = json_text(data)
-        if not can_show(sys.stdout, text):
-            text = _UNSAFE.sub(_json_escape, json.dumps(data, ensure_ascii=True, separators=(",", ":")))
+    indent = 2 if stdout_is_terminal() else None
+    text = json_text(data, indent)
+    if not can_show(sys.stdout, text):
+        text = json_text(data, indent, ensure_ascii=True)
     sys.stdout.write(text + "\n")
 
 
-def json_text(data: object) -> str:
-    """`data` as emit_json writes it to a pipe that carries any text: compact, unsafe characters escaped. JSON made
-    of such pieces (each model of a listing, cached) is what emit_json would have written for the whole."""
-    import json
+def json_text(data: object, indent: int | None = None, ensure_ascii: bool = False) -> str:
+    """`data` as emit_json writes it: compact (for a pipe) unless indented, unsafe characters escaped. Compact JSON
+    made of such pieces (each model of a listing, cached) is what emit_json would have written for the whole."""
+    import json  # lazy: only JSON output needs it
 
-    return _UNSAFE.sub(_json_escape, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+    separators = (",", ":") if indent is None else (",", ": ")
+    text = json.dumps(data, ensure_ascii=ensure_ascii, indent=indent, separators=separators)
+    return _UNSAFE.sub(_json_escape, text)
 
 
 def emit_json_utf8(encoded: bytes, data: Callable[[], object]) -> None:
