@@ -104,6 +104,7 @@ def parse(text: str, name: str) -> object:
     nesting stops at MAX_DEPTH, an alias stops at once, and nothing is recursive."""
     import yaml  # lazy: only loading an uncached catalogue needs it
 
+    _check_flow_depth(text, name)
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
     try:
         return _Builder(name, yaml, loader).document()
@@ -115,6 +116,44 @@ def parse(text: str, name: str) -> object:
         raise CatalogError([f"{name}: malformed YAML: {exc}"]) from None
     finally:
         loader.dispose()
+
+
+def _check_flow_depth(text: str, name: str) -> None:
+    """Refuse flow nesting ('[[[...', '{{{...') past MAX_DEPTH before the YAML library sees it.
+
+    The event builder below stops nesting at MAX_DEPTH, but on a single line the library's scanner reads ahead
+    (up to 1024 characters, looking for a possible key) before it hands over any event, and newer libyaml/PyYAML
+    releases stop deep nesting in that look-ahead with their own words. This pass makes taxo's limit speak first,
+    whatever the library does: it counts open '['/'{' outside quotes and comments (a flow collection may span
+    lines) in one linear pass over the few characters that matter."""
+    import re  # lazy: only parsing YAML needs it
+
+    depth, quote, skip_to = 0, "", 0
+    for match in re.finditer(r"[][{}'\"#\\]", text):
+        index, char = match.start(), match.group()
+        if index < skip_to:
+            continue  # inside a comment, or the character after a backslash in "..."
+        previous = text[index - 1] if index else "\n"
+        if quote:
+            if char == "\\" and quote == '"':
+                skip_to = index + 2
+            elif char == quote:
+                if quote == "'" and text.startswith("''", index):
+                    skip_to = index + 2  # '' is a quote inside '...'
+                else:
+                    quote = ""
+        elif char == "#" and previous in " \t\n":
+            newline = text.find("\n", index)
+            skip_to = len(text) if newline < 0 else newline
+        elif char in "'\"" and previous in " \t\n[{,:-":
+            quote = char
+        elif char in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                line = text.count("\n", 0, index) + 1
+                raise CatalogError([f"{name}:{line}: nesting is deeper than {MAX_DEPTH} levels"])
+        elif char in "]}" and depth:
+            depth -= 1
 
 
 class _Builder:

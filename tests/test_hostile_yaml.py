@@ -200,3 +200,27 @@ def test_hostile_files_end_cleanly_under_a_memory_ceiling(tmp_path, name, conten
     assert result.returncode == 4, result.stderr
     assert expected in result.stderr
     assert "Traceback" not in result.stderr and "MemoryError" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "x: '" + "[" * 200 + "'\n",
+        'x: "' + "{" * 200 + '\\" ["\n',
+        "x: 1  # " + "[" * 200 + "\n",
+        "x: 'it''s " + "[" * 200 + "'\n",
+        "x: " + "[" * 63 + "]" * 63 + "\n",  # the top-level mapping is the 64th level
+        "x: [\n" + "  [a],\n" * 200 + "]\n",
+    ],
+    ids=["single-quoted", "double-quoted", "comment", "escaped-quote", "at-the-limit", "many-siblings"],
+)
+def test_brackets_that_do_not_nest_past_the_limit_are_fine(text):
+    assert yamlfile.parse(text, "ok.yaml") is not None
+
+
+def test_taxo_speaks_its_own_limit_whatever_the_yaml_library_does(taxo, tmp_path):
+    # one line deeper than any YAML library's own limit: taxo's words, not the library's
+    path = tmp_path / "deep.yaml"
+    path.write_text("a: " + "{x: " * 5000 + "1" + "}" * 5000 + "\n")
+    for result in run_both(taxo, path):
+        assert_refused(result, f"deep.yaml:1: nesting is deeper than {yamlfile.MAX_DEPTH} levels")
