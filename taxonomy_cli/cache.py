@@ -40,6 +40,7 @@ MAGIC = b"taxo catalogue cache\n"
 FORMAT = 1  # bump when the file layout changes (a change to the records is caught by the modules' stamps)
 T = TypeVar("T")
 KEEP = 16  # cache files kept: one per distinct set of catalogue files (bundled alone, with --catalog x, ...)
+MAX_BYTES = 1 << 30  # a cache file larger than this is not one taxo wrote (10,000 rich models: ~60 MB)
 _LENGTHS = 16  # after MAGIC: key length (4 bytes), CRC-32 of the body (4), body length (8), big-endian
 
 
@@ -94,6 +95,18 @@ def _folder() -> Path:
     return root / "taxo"
 
 
+def _make_folder(folder: Path) -> None:
+    """Create the cache folder, but never a home: a missing $XDG_CACHE_HOME or home folder means no cache."""
+    if folder.is_dir():
+        return
+    root = folder.parent  # $XDG_CACHE_HOME, or ~/.cache
+    if not root.is_dir():
+        if os.path.isabs(os.environ.get("XDG_CACHE_HOME", "")) or not root.parent.is_dir():
+            raise OSError(f"{root} does not exist: no cache")
+        root.mkdir(mode=0o700)  # ~/.cache on a fresh account, inside a home that exists
+    folder.mkdir(mode=0o700, exist_ok=True)
+
+
 def _key(files: Sequence[Path], names: Sequence[str]) -> bytes:
     """Everything the cached catalogue depends on, as bytes compared whole."""
     # All of taxo's own modules, not just today's loader: whatever the loader comes to import is covered too.
@@ -115,26 +128,41 @@ def _crc(data: bytes | memoryview) -> int:
 
 
 def _read(path: Path, key: bytes) -> object:
-    """What the file holds, or None for anything short of a file that is ours, whole and of this key."""
+    """What the file holds, or None for anything short of a file that is ours, whole and of this key.
+
+    Checked before it is read whole: opened without following a link and without waiting (a FIFO planted under
+    its name is refused, not waited on), a regular file of ours of a sane size, its header and key first."""
     try:
-        with open(path, "rb") as file:
-            info = os.fstat(file.fileno())
-            if info.st_mode & 0o022 or (hasattr(os, "getuid") and info.st_uid != os.getuid()):
-                return None  # written by someone else, or others could have
-            data = file.read()
-        view = memoryview(data)
-        start = len(MAGIC) + _LENGTHS
-        if view[: len(MAGIC)] != MAGIC or len(data) < start:
-            return None
-        key_length = int.from_bytes(view[len(MAGIC) : len(MAGIC) + 4], "big")
-        crc = int.from_bytes(view[len(MAGIC) + 4 : len(MAGIC) + 8], "big")
-        body_length = int.from_bytes(view[len(MAGIC) + 8 : start], "big")
-        body = view[start + key_length :]
-        if view[start : start + key_length] != key or len(body) != body_length or _crc(body) != crc:
+        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+        descriptor = os.open(path, flags)
+        with open(descriptor, "rb") as file:
+            info = os.fstat(descriptor)
+            if not _ours(info) or info.st_size > MAX_BYTES:
+                return None
+            start = len(MAGIC) + _LENGTHS
+            head = file.read(start + len(key))
+            if len(head) < start or head[: len(MAGIC)] != MAGIC:
+                return None
+            key_length = int.from_bytes(head[len(MAGIC) : len(MAGIC) + 4], "big")
+            crc = int.from_bytes(head[len(MAGIC) + 4 : len(MAGIC) + 8], "big")
+            body_length = int.from_bytes(head[len(MAGIC) + 8 : start], "big")
+            if key_length != len(key) or head[start:] != key or start + key_length + body_length != info.st_size:
+                return None
+            data = head + file.read(body_length)
+        if len(data) != info.st_size or _crc(memoryview(data)[start + key_length :]) != crc:
             return None
         return _unpickle(data, start + key_length)
     except Exception:  # noqa: BLE001 - whatever is wrong with a cache file, the YAML is the answer
         return None
+
+
+def _ours(info: os.stat_result) -> bool:
+    """A regular file owned by this user that no one else can write: the only kind taxo reads or removes."""
+    import stat
+
+    if not stat.S_ISREG(info.st_mode) or info.st_mode & 0o022:
+        return False
+    return not hasattr(os, "getuid") or info.st_uid == os.getuid()
 
 
 def _unpickle(data: bytes, offset: int) -> object:
@@ -234,7 +262,7 @@ def _write(path: Path, key: bytes, value: object) -> None:
     try:
         body = _pickle(_shared(value))
         lengths = len(key).to_bytes(4, "big") + _crc(body).to_bytes(4, "big") + len(body).to_bytes(8, "big")
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        _make_folder(path.parent)
         import tempfile
 
         descriptor, name = tempfile.mkstemp(prefix=".tmp-", suffix=".bin", dir=path.parent)  # mode 0600
@@ -254,13 +282,33 @@ def _write(path: Path, key: bytes, value: object) -> None:
 
 def _prune(folder: Path) -> None:
     """Keep the KEEP most recently written catalogue caches (each distinct set of catalogue files has its own) and
-    what was derived from them; remove temporary files that an interrupted taxo left behind over an hour ago."""
+    what was derived from them; remove temporary files that an interrupted taxo left behind over an hour ago.
+
+    Only files taxo wrote are ever removed: a name of taxo's pattern, a regular file (not a link) owned by this
+    user, and taxo's header inside. Anything else in the folder (it may be a user's folder, linked) is left alone."""
+    import re
     import time
 
-    catalogues = sorted(folder.glob("catalog-*.bin"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
-    kept = {p.name.removeprefix("catalog-") for p in catalogues[:KEEP]}  # "<python tag>-<crc of the file names>.bin"
-    derived = [p for p in folder.glob("*.bin") if not p.name.startswith((".", "catalog-"))]
-    orphans = [p for p in derived if not any(p.name.endswith("-" + suffix) for suffix in kept)]
-    stale = [p for p in folder.glob(".tmp-*.bin") if p.stat().st_mtime < time.time() - 3600]
+    pattern = re.compile(rf"(?:[a-z][a-z-]*-{re.escape(sys.implementation.cache_tag)}-[0-9a-f]{{8}}|\.tmp-\w+)\.bin")
+    mine: list[tuple[Path, os.stat_result]] = []
+    for entry in os.scandir(folder):
+        if pattern.fullmatch(entry.name) and _ours(info := entry.stat(follow_symlinks=False)) and _has_magic(entry.path):
+            mine.append((Path(entry.path), info))
+    mine.sort(key=lambda item: item[1].st_mtime_ns, reverse=True)
+    catalogues = [path for path, _ in mine if path.name.startswith("catalog-")]
+    kept = {path.name.removeprefix("catalog-") for path in catalogues[:KEEP]}  # "<python tag>-<crc of names>.bin"
+    derived = [path for path, _ in mine if not path.name.startswith((".", "catalog-"))]
+    orphans = [path for path in derived if not any(path.name.endswith("-" + suffix) for suffix in kept)]
+    stale = [path for path, info in mine if path.name.startswith(".tmp-") and info.st_mtime < time.time() - 3600]
     for old in [*catalogues[KEEP:], *orphans, *stale]:
         old.unlink(missing_ok=True)
+
+
+def _has_magic(path: str) -> bool:
+    """Whether a file starts with taxo's cache header (read without waiting or following a link)."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+    descriptor = os.open(path, flags)
+    try:
+        return os.read(descriptor, len(MAGIC)) == MAGIC
+    finally:
+        os.close(descriptor)

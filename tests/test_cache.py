@@ -248,3 +248,85 @@ def test_no_temporary_files_are_left_behind(taxo):
     taxo(*JSON_SHOW)
     [path] = cache_files()
     assert sorted(p.name for p in path.parent.iterdir()) == [path.name]
+
+
+# -- the cache folder may hold a user's files (or be a link to a user's folder): taxo removes only its own ---------
+
+
+def _crowd(folder: Path) -> dict[Path, bytes]:
+    """Files a user might keep in (or link to) the cache folder, some named like taxo's own."""
+    folder.mkdir(parents=True, exist_ok=True)
+    files = {
+        folder / "pytorch_model.bin": b"weights",
+        folder / "notes.txt": b"mine",
+        folder / f"catalog-{os.sys.implementation.cache_tag}-0000abcd.bin": b"not taxo's header",
+        folder / f"search-{os.sys.implementation.cache_tag}-0000abcd.bin": b"not taxo's header either",
+        folder / ".tmp-abcdefgh.bin": b"a user's temporary file",
+    }
+    for path, content in files.items():
+        path.write_bytes(content)
+        os.utime(path, (1, 1))  # old: the pruner would take it first if it were taxo's
+    return files
+
+
+def test_taxo_never_removes_files_it_did_not_write(taxo):
+    folder = Path(os.environ["XDG_CACHE_HOME"]) / "taxo"
+    files = _crowd(folder)
+    for number in range(cache.KEEP + 2):  # enough runs to make the pruner remove what it may
+        assert taxo("search", "mistral", env={"COLUMNS": str(80 + number)}).exit_code == 0
+        assert taxo("show", "phi-2").exit_code == 0
+    for path, content in files.items():
+        assert path.read_bytes() == content, path
+
+
+def test_a_cache_folder_linked_to_a_user_folder_loses_nothing(taxo, tmp_path):
+    users = tmp_path / "my-models"
+    files = _crowd(users)
+    (Path(os.environ["XDG_CACHE_HOME"]) / "taxo").symlink_to(users, target_is_directory=True)
+    for mine in range(cache.KEEP + 2):
+        catalogue = tmp_path / f"mine-{mine}.yaml"
+        catalogue.write_text("models: []\n", encoding="utf-8")
+        assert taxo("--catalog", str(catalogue), "show", "phi-2").exit_code == 0
+    for path, content in files.items():
+        assert path.read_bytes() == content, path
+
+
+def test_taxo_s_own_old_temporary_files_are_removed(taxo):
+    folder = Path(os.environ["XDG_CACHE_HOME"]) / "taxo"
+    folder.mkdir(parents=True)
+    left = folder / ".tmp-k3j4h5g6.bin"
+    left.write_bytes(cache.MAGIC + b"interrupted")
+    left.chmod(0o600)
+    os.utime(left, (1, 1))
+    assert taxo("show", "phi-2").exit_code == 0
+    assert not left.exists()
+
+
+def test_a_fifo_under_the_cache_file_s_name_does_not_hang(taxo):
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("no FIFOs here")
+    assert taxo("show", "phi-2").exit_code == 0
+    [path] = cache_files()
+    path.unlink()
+    os.mkfifo(path)
+    assert answer(taxo("show", "phi-2")) == answer(taxo("show", "phi-2", env={"TAXO_NO_CACHE": "1"}))
+
+
+def test_a_huge_file_under_the_cache_file_s_name_is_not_read(taxo, monkeypatch):
+    assert taxo("show", "phi-2").exit_code == 0
+    [path] = cache_files()
+    monkeypatch.setattr(cache, "MAX_BYTES", 1000)
+    read = []
+    monkeypatch.setattr(cache, "_unpickle", lambda *args: read.append(args))
+    assert taxo("show", "phi-2").exit_code == 0
+    assert read == []
+    assert path.exists()
+
+
+@pytest.mark.parametrize("which", ["XDG_CACHE_HOME", "HOME"])
+def test_a_missing_home_means_no_cache_and_is_not_created(taxo, tmp_path, which):
+    missing = tmp_path / "gone"
+    env = {"XDG_CACHE_HOME": str(missing)} if which == "XDG_CACHE_HOME" else {"XDG_CACHE_HOME": "", "HOME": str(missing)}
+    result = taxo("show", "phi-2", env=env)
+    assert result.exit_code == 0
+    assert not missing.exists()
