@@ -14,7 +14,7 @@ from enum import Enum
 from pathlib import Path
 
 from taxonomy_cli import yamlfile
-from taxonomy_cli.errors import CatalogError
+from taxonomy_cli.errors import CatalogError, UsageError
 from taxonomy_cli.records import (
     INPUT_MODALITIES,
     OUTPUT_MODALITIES,
@@ -25,6 +25,8 @@ from taxonomy_cli.records import (
     DatedFact,
     Family,
     Judgement,
+    License,
+    LicenseTerms,
     Location,
     Model,
     Myth,
@@ -57,7 +59,11 @@ SECTIONS = (
     "myths",
     "architectures",
     "stage_evidence",
+    "licenses",
 )
+FIRST_YEAR, LAST_YEAR = 1950, 2100  # dates: timelines span at most these years
+MAX_LINEAGE = 100  # generations of fine-tuning from a pre-trained base: cards and trees walk them all
+MAX_QUANTITY = 10**18  # parameters, tokens, context: a billion times today's largest; later code may rely on it
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9.\-]*$")
 DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MONTH_PATTERN = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
@@ -90,6 +96,8 @@ def user_paths(cli_paths: Sequence[str] = (), environ: dict[str, str] | None = N
     """Extra catalogue paths: those in TAXO_CATALOG first, then --catalog ones, in order given."""
     env = os.environ if environ is None else environ
     from_env = [p for p in env.get(ENV_VAR, "").split(os.pathsep) if p.strip()]
+    if any(not p.strip() for p in cli_paths):
+        raise UsageError("an empty catalogue path was given: name a YAML file or a folder of them")
     return [Path(p) for p in [*from_env, *cli_paths]]
 
 
@@ -106,7 +114,24 @@ def expand(paths: Iterable[Path]) -> list[Path]:
             files.append(path)
         else:
             raise CatalogError([f"{path}: no such file or folder (given with --catalog or {ENV_VAR})"])
-    return files
+    return _once(files)
+
+
+def _once(files: list[Path]) -> list[Path]:
+    """Each file once, however often it was named (directly, through a folder, through a link): a file given
+    twice is the same catalogue, not every id defined twice."""
+    seen: set = set()
+    unique = []
+    for path in files:
+        try:
+            info = os.stat(path)
+            identity: object = (info.st_dev, info.st_ino)
+        except OSError:  # unreadable: kept, so that reading it reports the problem
+            identity = str(path)
+        if identity not in seen:
+            seen.add(identity)
+            unique.append(path)
+    return unique
 
 
 def _yaml_below(folder: Path) -> list[Path]:
@@ -125,6 +150,11 @@ def _yaml_below(folder: Path) -> list[Path]:
             elif os.path.splitext(entry.name)[1] in (".yaml", ".yml") and entry.is_file():
                 found.append(Path(entry.path))
     return found
+
+
+def files(extra: Sequence[str] = ()) -> list[Path]:
+    """The files of one invocation's catalogue: bundled, TAXO_CATALOG, then `extra` (--catalog), each file once."""
+    return _once(bundled_files() + expand(user_paths(extra)))
 
 
 def bundled_files() -> list[Path]:
@@ -263,6 +293,9 @@ class _Fields:
         if not pattern.match(value) or not _real_date(value):
             self.problem(key, f"{value!r} is not a date (YYYY-MM-DD)")
             return None
+        if not FIRST_YEAR <= int(value[:4]) <= LAST_YEAR:
+            self.problem(key, f"{value!r} is outside {FIRST_YEAR}..{LAST_YEAR}: not a date in the history of AI models")
+            return None
         return value
 
     def sub(self, key: str, required: bool = False) -> _Fields | None:
@@ -339,6 +372,7 @@ class _Builder:
         self.rules: list[Rule] = []
         self.thresholds: dict[str, Threshold] = {}
         self.myths: dict[str, Myth] = {}
+        self.licenses: dict[str, License] = {}
         self.architectures: dict[str, ArchitectureKind] = {}
         self.stage_evidence: dict[str, StageEvidence] = {}
         # (what refers, file:line, kind of target, target id) checked once everything is loaded
@@ -372,6 +406,7 @@ class _Builder:
             "myths": self.add_myth,
             "architectures": self.add_architecture,
             "stage_evidence": self.add_stage_evidence,
+            "licenses": self.add_license,
         }
         for section, reader in readers.items():
             for fields in top.items(section):
@@ -417,8 +452,12 @@ class _Builder:
     def add_organization(self, f: _Fields) -> None:
         ident = self.claim_id(f, "organization", self.organizations)
         name, aliases, url = f.text("name"), f.texts("aliases"), f.text("url", required=False)
-        if f.finish(("id", "name", "aliases", "url")) and ident:
-            self.organizations[ident] = Organization(ident, name, aliases, url, f.location())
+        parent = f.ident("parent", required=False)
+        if parent == ident:
+            f.problem("parent", "an organisation cannot be part of itself")
+        self.refer(f, "parent", "organization", [parent] if parent else [])
+        if f.finish(("id", "name", "aliases", "url", "parent")) and ident:
+            self.organizations[ident] = Organization(ident, name, aliases, url, f.location(), parent=parent)
 
     def add_family(self, f: _Fields) -> None:
         ident = self.claim_id(f, "family", self.families)
@@ -453,6 +492,10 @@ class _Builder:
         lineage = f.text("lineage_note", required=False)
         broad = f.boolean("broad_pretraining", default=base is None and lineage is None)
         judgements = tuple(j for j in (self.judgement(jf) for jf in f.items("classification")) if j)
+        hf_repos, api_ids = f.texts("hf_repos"), f.texts("api_ids")
+        for repo in hf_repos:
+            if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9][A-Za-z0-9_.-]*", repo):
+                f.problem("hf_repos", f"{repo!r} is not a Hugging Face repository id (owner/name)")
         sources = self.source_ids(f)
         self.refer(f, "organization", "organization", [org] if org else [])
         self.refer(f, "family", "family", [family] if family else [])
@@ -467,14 +510,14 @@ class _Builder:
             "id", "name", "organization", "family", "aliases", "description", "released", "parameters",
             "active_parameters", "architecture", "architecture_notes", "modalities", "context_length",
             "training_tokens", "knowledge_cutoff", "weights", "license", "stage", "base_model", "lineage_note",
-            "broad_pretraining", "classification", "sources",
+            "broad_pretraining", "classification", "sources", "hf_repos", "api_ids",
         )  # fmt: skip
         if f.finish(allowed) and ident:
-            self.claim_names(f, ident, "model", (ident, name, *aliases))
+            self.claim_names(f, ident, "model", (ident, name, *aliases, *hf_repos, *api_ids))
             self.models[ident] = Model(
                 ident, name, org, family, aliases, description, released, parameters, active, architecture,
                 notes, inputs, outputs, context, tokens, cutoff, weights, license_, stage, base, lineage, broad,
-                judgements, sources, f.location(),
+                judgements, sources, f.location(), hf_repos, api_ids,
             )  # fmt: skip
 
     def add_term(self, f: _Fields) -> None:
@@ -572,6 +615,18 @@ class _Builder:
         if f.finish(("id", "claim", "correction", "about", "sources")) and ident:
             self.myths[ident] = Myth(ident, claim, correction, about, sources, f.location())
 
+    def add_license(self, f: _Fields) -> None:
+        ident = self.claim_id(f, "license", self.licenses)
+        name, aliases = f.text("name"), f.texts("aliases")
+        terms = f.choice("terms", LicenseTerms)
+        summary, url = f.text("summary"), f.text("url")
+        sources = self.source_ids(f)
+        if url and not re.match(r"^https?://\S+$", url):
+            f.problem("url", f"{url!r} is not an http(s) URL")
+        if f.finish(("id", "name", "aliases", "terms", "summary", "url", "sources")) and ident:
+            self.claim_names(f, ident, "license", (ident, name, *aliases))
+            self.licenses[ident] = License(ident, name, aliases, terms, summary, url, sources, f.location())
+
     def add_architecture(self, f: _Fields) -> None:
         ident = self.claim_id(f, "architecture", self.architectures)
         names = f.texts("names", required=True)
@@ -626,6 +681,9 @@ class _Builder:
         if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value <= 0):
             f.problem("value", f"expected a positive whole number, got {value!r}")
             value = None
+        elif value is not None and value > MAX_QUANTITY:
+            f.problem("value", f"{value:.3g} is beyond any real model (the limit is {MAX_QUANTITY:.0e})")
+            value = None
         if status is Status.UNDISCLOSED and value is not None:
             f.problem("value", "an undisclosed number has no value: use status official/derived/estimate, or drop it")
         if status is not None and status is not Status.UNDISCLOSED and value is None and "value" not in f.mapping:
@@ -678,6 +736,9 @@ class _Builder:
         # found as "<name> family". Two models, or two families, may not share one.
         owner = f"{kind} '{ident}'"
         for name in names:
+            if not normalise(name):
+                f.problem("aliases", f"the name {name!r} has no letter or digit: it could never be looked up")
+                continue
             key = kind + ":" + normalise(name)
             other = self.names.get(key)
             if other is not None and other != owner:
@@ -720,15 +781,28 @@ class _Builder:
             self.myths,
             tuple(self.architectures.values()),
             tuple(self.stage_evidence.values()),
+            self.licenses,
         )
 
     def check_lineage(self) -> None:
+        for org in self.organizations.values():
+            seen, current = {org.id}, org.parent
+            while current and current in self.organizations:
+                if current in seen:
+                    self.problems.append(f"{org.location}: organization '{org.id}': parent: the chain loops back")
+                    break
+                seen.add(current)
+                current = self.organizations[current].parent
         for model in self.models.values():
             seen = {model.id}
             current = model.base_model
             while current and current in self.models:
                 if current in seen:
                     self.problems.append(f"{model.location}: model '{model.id}': base_model: lineage loops back")
+                    break
+                if len(seen) > MAX_LINEAGE:
+                    self.problems.append(f"{model.location}: model '{model.id}': base_model: lineage is more than "
+                                         f"{MAX_LINEAGE} generations deep")  # fmt: skip
                     break
                 seen.add(current)
                 current = self.models[current].base_model

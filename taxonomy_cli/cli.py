@@ -27,7 +27,7 @@ _ClickException = typer._click.ClickException
 _NoArgsIsHelpError = typer._click.exceptions.NoArgsIsHelpError
 
 DEBUG_VAR = "TAXO_DEBUG"
-_WRITE_ERRNOS = {errno.ENOSPC, errno.EIO, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}
+_WRITE_ERRNOS = {errno.ENOSPC, errno.EIO, errno.EFBIG, errno.EBADF, getattr(errno, "EDQUOT", errno.ENOSPC)}
 
 
 class Format(str, Enum):
@@ -99,10 +99,10 @@ def _errors_reported(debugging: Callable[[], bool]) -> Iterator[None]:
     except Exception as exc:  # the last resort: never a traceback unless asked for
         if debugging():
             raise
-        from taxonomy_cli.output import inert
+        from taxonomy_cli.output import inert_line
 
         sys.stderr.write(
-            f"taxo: error: unexpected {type(exc).__name__}: {_clip(inert(str(exc)))}\n"
+            f"taxo: error: unexpected {type(exc).__name__}: {_clip(inert_line(str(exc)))}\n"
             f"taxo: run again with --debug (or {DEBUG_VAR}=1) to see the full trace, and report it\n"
         )
         raise typer.Exit(ExitCode.ERROR) from None
@@ -139,25 +139,25 @@ def _clip(message: str, limit: int = 1000) -> str:
 
 
 def _report(exc: TaxoError) -> None:
-    from taxonomy_cli.output import inert
+    from taxonomy_cli.output import inert_line
 
     if isinstance(exc, CatalogError):
         problems = exc.problems
         shown = problems[:10]
         for problem in shown:
-            sys.stderr.write(f"taxo: error: {_clip(inert(problem))}\n")
+            sys.stderr.write(f"taxo: error: {_clip(inert_line(problem))}\n")
         if len(problems) > len(shown):
             sys.stderr.write(f"taxo: … and {len(problems) - len(shown)} more problems: run 'taxo validate' for all\n")
         return
-    sys.stderr.write(f"taxo: error: {_clip(inert(str(exc)))}\n")
+    sys.stderr.write(f"taxo: error: {_clip(inert_line(str(exc)))}\n")
 
 
 def _report_usage(exc: Exception) -> None:
     """A usage error as plain lines (never a rich box): what is wrong, the usage, where to get help."""
-    from taxonomy_cli.output import inert
+    from taxonomy_cli.output import inert, inert_line
 
     message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
-    lines = [f"taxo: error: {_clip(inert(message))}"]
+    lines = [f"taxo: error: {_clip(inert_line(message))}"]
     ctx = getattr(exc, "ctx", None)
     if ctx is not None:
         lines.append(inert(ctx.get_usage()))
@@ -197,7 +197,7 @@ def _catalog_files(ctx: typer.Context) -> list:
 
     state = ctx.find_root().obj
     if "files" not in state:
-        state["files"] = catalog.bundled_files() + catalog.expand(catalog.user_paths(state.get("paths", ())))
+        state["files"] = catalog.files(state.get("paths", ()))
     return state["files"]
 
 
@@ -214,7 +214,7 @@ def _completion_catalog():
     from taxonomy_cli import cache, catalog
 
     try:
-        return cache.load(catalog.bundled_files() + catalog.expand(catalog.user_paths()))
+        return cache.load(catalog.files())
     except TaxoError:
         return None
 
@@ -279,7 +279,7 @@ def _version(value: bool) -> None:
     from taxonomy_cli import catalog
 
     meta = catalog.load([catalog.bundled_dir() / "catalog.yaml"])
-    sys.stdout.write(f"taxo {__version__} (catalogue data as of {meta.data_as_of})\n")
+    sys.stdout.write(f"taxo {__version__} (catalogue reviewed for releases up to {meta.data_as_of})\n")
     raise typer.Exit()
 
 
@@ -299,7 +299,7 @@ TableFormatOption = Annotated[
 def root(
     ctx: typer.Context,
     catalog_paths: Annotated[
-        Optional[list[Path]],
+        Optional[list[str]],  # text, not Path: Path('') would quietly become the working directory
         typer.Option(
             "--catalog",
             help="Extra catalogue YAML: a file or folder, read on top of the bundled one (repeatable; also "
@@ -313,7 +313,7 @@ def root(
     ] = False,
 ) -> None:
     """Explain AI models: what a foundation model, an LLM or an SLM is, and what a given model really is."""
-    ctx.obj = {"paths": [str(p) for p in catalog_paths or ()], "debug": debug}
+    ctx.obj = {"paths": list(catalog_paths or ()), "debug": debug}
 
 
 @app.command()
@@ -523,7 +523,7 @@ def sources(
 def validate(
     ctx: typer.Context,
     paths: Annotated[
-        Optional[list[Path]],
+        Optional[list[str]],  # text, not Path: Path('') would quietly become the working directory
         typer.Argument(help="Catalogue files or folders to check on top of the bundled catalogue (default: it alone)."),
     ] = None,
     output_format: FormatOption = Format.AUTO,
@@ -539,8 +539,7 @@ def validate(
     from taxonomy_cli.output import emit_json
 
     state = ctx.find_root().obj
-    user = catalog.user_paths(state.get("paths", ()))
-    files = catalog.bundled_files() + catalog.expand([*user, *(paths or ())])
+    files = catalog.files([*state.get("paths", ()), *(paths or ())])
     try:
         loaded = catalog.load(files)
     except CatalogError as exc:

@@ -131,7 +131,7 @@ def listing(catalog: Catalog) -> Listing:
             m.id, m.name, m.organization, catalog.organizations[m.organization].name, m.family, m.weights.value,
             m.stage.value, (*m.inputs, *m.outputs), tuple(c.category for c in queries.classify(catalog, m)), size,
             None if size is not None else "unknown" if m.parameters is None else "undisclosed",
-            m.released.date if m.released else None,
+            m.released.date if m.released else None, _organization_line(catalog, m.organization),
         ))  # fmt: skip
     return Listing(
         tuple(models),
@@ -139,6 +139,14 @@ def listing(catalog: Catalog) -> Listing:
         _names(((o.id, o.name, *o.aliases), o.id) for o in catalog.organizations.values()),
         _names(((f.id, f.name, *f.aliases), f.id) for f in catalog.families.values()),
     )
+
+
+def _organization_line(catalog: Catalog, organization: str) -> tuple[str, ...]:
+    """An organisation and every one it is part of: google-deepmind -> (google-deepmind, google)."""
+    line = [organization]
+    while (parent := catalog.organizations[line[-1]].parent) and parent not in line:
+        line.append(parent)
+    return tuple(line)
 
 
 def make_filters(
@@ -176,7 +184,8 @@ def _names(entries: Iterable[tuple[tuple[str, ...], str]]) -> dict[str, str]:
     index: dict[str, str] = {}
     for names, ident in entries:
         for name in names:
-            index.setdefault(normalise(name), ident)
+            if key := normalise(name):
+                index.setdefault(key, ident)
     return index
 
 
@@ -235,7 +244,7 @@ def select(listed: Listing, filters: Filters) -> Selection:
 
 def _passes(f: Filters, model: Listed) -> bool:
     """Every filter that a model's known facts can answer."""
-    if f.organizations and model.organization not in f.organizations:
+    if f.organizations and not any(org in f.organizations for org in model.organizations or (model.organization,)):
         return False
     if f.families and model.family not in f.families:
         return False
@@ -438,7 +447,7 @@ def _documents(catalog: Catalog):
     for m in catalog.models.values():
         org = orgs[m.organization]
         family = catalog.families.get(m.family) if m.family else None
-        fields = [("name", m.name), ("id", m.id), *(("alias", a) for a in m.aliases)]
+        fields = [("name", m.name), ("id", m.id), *(("alias", a) for a in (*m.aliases, *m.hf_repos, *m.api_ids))]
         fields += [("organization", org.name), *(("organization", a) for a in org.aliases)]
         if family:
             fields.append(("family", family.name))

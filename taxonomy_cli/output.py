@@ -22,6 +22,7 @@ _UNSAFE = re.compile(
     "\u200b-\u200f\u2028-\u202e\u2060-\u206f\ud800-\udfff\ufeff\ufff9-\ufffb\U000110bd\U000110cd"
     "\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f]"
 )
+MAX_COLUMNS = 1000  # wider terminals are drawn 1000 columns wide: bounded time and memory
 NARROW = 60  # below this many columns, fields are stacked rather than side by side
 DIFFERS = "≠"  # marks a compared aspect whose values are not all the same
 BULLET = "•"
@@ -40,6 +41,11 @@ _ERROR_HANDLER = "taxo-stand-ins"
 def inert(text: str) -> str:
     """Show control, format and bidi characters as visible escapes (\\x1b, \\u202e) instead of obeying them."""
     return _UNSAFE.sub(_escape, text)
+
+
+def inert_line(text: str) -> str:
+    """inert, and one line: a newline inside a message (a name a user typed) cannot start a forged 'taxo:' line."""
+    return inert(text).replace("\n", "\\n")
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -77,11 +83,61 @@ def prepare_streams() -> None:
         codecs.lookup_error(_ERROR_HANDLER)
     except LookupError:
         codecs.register_error(_ERROR_HANDLER, _stand_in)
+    import os
+
+    if sys.stdout is None:  # started with stdout closed (`taxo show x >&-`): output fails as a full disk would
+        sys.stdout = _ClosedOutput()
+    if sys.stderr is None:  # started with stderr closed: messages go nowhere, exit codes still tell
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - lives as long as the process
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.reconfigure(errors=_ERROR_HANDLER)
         except (AttributeError, ValueError, OSError):
             pass  # not a text stream we can configure (a test's capture, a closed stream)
+    if not isinstance(sys.stderr, _Messages):
+        sys.stderr = _Messages(sys.stderr)
+    if os.environ.get("FORCE_COLOR", "").strip().lower() in ("0", "false", "no", "off"):
+        del os.environ["FORCE_COLOR"]  # 'FORCE_COLOR=0' asks for no forcing (rich would force on any value)
+
+
+class _ClosedOutput:
+    """stdout when the process started without one: every write fails like a write to a closed descriptor."""
+
+    encoding = "utf-8"
+
+    def write(self, _text: str) -> int:
+        import errno
+
+        raise OSError(errno.EBADF, "standard output is closed")
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return False
+
+
+class _Messages:
+    """stderr that never raises: a message that cannot be written (2>/dev/full, a closed pipe) is dropped, so the
+    exit code still tells what happened (a full stderr used to turn 'not found' into exit 1 or 120)."""
+
+    def __init__(self, stream) -> None:  # noqa: ANN001
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except (OSError, ValueError):
+            return len(text)
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except (OSError, ValueError):
+            pass
+
+    def __getattr__(self, name: str):  # noqa: ANN204 - isatty, fileno, encoding ... of the real stream
+        return getattr(self._stream, name)
 
 
 def can_show(stream: IO[str], text: str = DIFFERS + BULLET + "→─") -> bool:
@@ -109,7 +165,23 @@ def make_console(file: IO[str] | None = None, stderr: bool = False):
     """The invocation's console: rich reads NO_COLOR, FORCE_COLOR, TERM and COLUMNS when it is created."""
     from rich.console import Console  # lazy: JSON and plain output never need rich
 
-    return Console(file=file, stderr=stderr, highlight=False, markup=False, emoji=False, soft_wrap=False)
+    return Console(
+        file=file, stderr=stderr, highlight=False, markup=False, emoji=False, soft_wrap=False, width=_columns()
+    )
+
+
+def _columns() -> int | None:
+    """COLUMNS as rich may use it: None (rich asks the terminal) when unset or not a positive number, and at most
+    MAX_COLUMNS (COLUMNS=0 drew nothing; COLUMNS=99999999 made a chart of gigabytes)."""
+    import os
+
+    value = os.environ.get("COLUMNS", "").strip()
+    if not value:
+        return None
+    if not value.isdigit() or int(value) < 1:
+        del os.environ["COLUMNS"]  # so that neither rich nor shutil reads it
+        return None
+    return min(int(value), MAX_COLUMNS)
 
 
 def stdout_is_terminal() -> bool:
@@ -369,19 +441,52 @@ def _rich_fields(section: Section, width: int, table_type, text_type) -> list:
 
 def note(message: str) -> None:
     """A diagnostic beside the data (what was left out, what was cut): stderr, so stdout stays clean."""
-    sys.stderr.write(f"taxo: note: {inert(message)}\n")
+    text = f"taxo: note: {inert_line(message)}"
+    if _is_terminal(sys.stderr) and len(text) > width():  # a narrow terminal: wrapped, not cut mid-word by it
+        import textwrap  # lazy: only long notes on a terminal need it
+
+        text = textwrap.fill(text, width(), subsequent_indent="  ", break_on_hyphens=False)
+    sys.stderr.write(text + "\n")
+
+
+def _is_terminal(stream) -> bool:  # noqa: ANN001
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError, OSError):  # closed or replaced streams
+        return False
 
 
 def width() -> int:
     """Columns to lay a picture out in: COLUMNS, else the terminal's, else 80 (also when piped)."""
     import shutil
 
-    return max(20, shutil.get_terminal_size((80, 24)).columns)
+    return min(MAX_COLUMNS, max(20, shutil.get_terminal_size((80, 24)).columns))
+
+
+def _paging(pager: bool) -> bool:
+    """Page only when asked, on a terminal, and when the pager can run: a PAGER that is not there is said once,
+    and the output is written directly rather than lost."""
+    if not (pager and stdout_is_terminal()):
+        return False
+    import os
+    import shlex
+    import shutil
+
+    command = os.environ.get("MANPAGER") or os.environ.get("PAGER")  # what pydoc (and so rich) will run
+    if command:
+        try:
+            program = shlex.split(command)[0] if command.strip() else ""
+        except ValueError:
+            program = ""
+        if not program or not shutil.which(program):
+            note(f"the pager {command!r} cannot be run: output written directly (set PAGER to a pager, or drop --pager)")
+            return False
+    return True
 
 
 def emit_plain(text: str, pager: bool = False) -> None:
     """Text already made inert; paged only when asked and stdout is a terminal."""
-    if pager and stdout_is_terminal():
+    if _paging(pager):
         import pydoc
 
         pydoc.pager(text)
@@ -392,7 +497,7 @@ def emit_plain(text: str, pager: bool = False) -> None:
 def emit_renderable(renderable, pager: bool = False, console=None) -> None:
     """A rich renderable on the invocation's console; through rich's pager only when asked and on a terminal."""
     console = console or make_console()
-    if pager and stdout_is_terminal():
+    if _paging(pager):
         with console.pager(styles=True):
             console.print(renderable)
         return

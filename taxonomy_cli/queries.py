@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from taxonomy_cli.errors import NotFound
 from taxonomy_cli.names import normalise
-from taxonomy_cli.records import Catalog, Family, Membership, Model, Myth, Quantity, Rule, Source, Status, Term
+from taxonomy_cli.records import Catalog, Family, License, Membership, Model, Myth, Quantity, Rule, Source, Status, Term
 from taxonomy_cli.units import short_count
 
 
@@ -15,12 +15,14 @@ def name_index(catalog: Catalog) -> dict[str, Model | Family]:
     """Normalised id, name and alias of every model and family -> the record."""
     index: dict[str, Model | Family] = {}
     for model in catalog.models.values():
-        for name in (model.id, model.name, *model.aliases):
-            index.setdefault(normalise(name), model)
+        for name in (model.id, model.name, *model.aliases, *model.hf_repos, *model.api_ids):
+            if key := normalise(name):  # a name of punctuation alone matches nothing
+                index.setdefault(key, model)
     for family in catalog.families.values():
         for name in (family.id, family.name, *family.aliases):
-            index.setdefault(normalise(name), family)  # a model of the same name wins
-            index.setdefault(normalise(name) + "family", family)
+            if key := normalise(name):
+                index.setdefault(key, family)  # a model of the same name wins
+                index.setdefault(key + "family", family)
     return index
 
 
@@ -46,7 +48,19 @@ def find(catalog: Catalog, name: str) -> Model | Family:
         return record
     hints = suggest(name, index, {key: rec.id for key, rec in index.items()})
     hint = f"; did you mean {' or '.join(repr(h) for h in hints)}?" if hints else ""
-    raise NotFound(f"no model or family named {name!r}{hint} (try 'taxo list' or 'taxo search {name}')")
+    covers = f"; taxo's catalogue covers releases up to {catalog.data_as_of[:7]}: add newer models with --catalog"
+    raise NotFound(f"no model or family named {name!r}{hint} (try 'taxo list' or 'taxo search {name}'{covers})")
+
+
+def license_of(catalog: Catalog, model: Model) -> License | None:
+    """The catalogue's licence record for a model's `license` (matched by name or alias, forgivingly), if any."""
+    if not model.license:
+        return None
+    wanted = normalise(model.license)
+    for license_ in catalog.licenses.values():
+        if wanted in {normalise(n) for n in (license_.id, license_.name, *license_.aliases)}:
+            return license_
+    return None
 
 
 def family_members(catalog: Catalog, family: Family) -> tuple[Model, ...]:
@@ -62,7 +76,7 @@ def _size(model: Model) -> int:
 def lineage(catalog: Catalog, model: Model) -> tuple[Model, ...]:
     """The chain from the oldest ancestor down to `model` (alpaca-7b: llama-7b, alpaca-7b)."""
     chain = [model]
-    while chain[-1].base_model and chain[-1].base_model in catalog.models and len(chain) < 32:
+    while chain[-1].base_model and chain[-1].base_model in catalog.models:  # the loader bounds it, loops refused
         chain.append(catalog.models[chain[-1].base_model])
     return tuple(reversed(chain))
 
@@ -70,6 +84,15 @@ def lineage(catalog: Catalog, model: Model) -> tuple[Model, ...]:
 def descendants(catalog: Catalog, model: Model) -> tuple[Model, ...]:
     """Models fine-tuned directly from `model`."""
     return tuple(sorted((m for m in catalog.models.values() if m.base_model == model.id), key=lambda m: m.id))
+
+
+def fine_tunes(catalog: Catalog) -> dict[str, tuple[Model, ...]]:
+    """Every base model's direct fine-tunes (as `descendants` gives them), found in one pass over the catalogue."""
+    found: dict[str, list[Model]] = {}
+    for model in catalog.models.values():
+        if model.base_model:
+            found.setdefault(model.base_model, []).append(model)
+    return {base: tuple(sorted(models, key=lambda m: m.id)) for base, models in found.items()}
 
 
 def myths_about(catalog: Catalog, *ids: str) -> tuple[Myth, ...]:
@@ -231,7 +254,8 @@ def term_index(catalog: Catalog) -> dict[str, Term]:
     index: dict[str, Term] = {}
     for term in catalog.terms.values():
         for name in (term.id, term.name, *term.aliases):
-            index.setdefault(normalise(name), term)
+            if key := normalise(name):
+                index.setdefault(key, term)
     return index
 
 
@@ -365,6 +389,7 @@ def source_usage(catalog: Catalog, record: Model | Family | Term) -> tuple[tuple
                 cite_quantity(alternative, f"{field} (alternative figure)")
 
     if isinstance(record, Model):
+        cite(record.sources, "the card as a whole")  # first, as the card numbers them
         if record.released:
             cite(record.released.sources, "released")
         cite_quantity(record.parameters, "parameters")
@@ -375,7 +400,11 @@ def source_usage(catalog: Catalog, record: Model | Family | Term) -> tuple[tuple
             cite(record.knowledge_cutoff.sources, "knowledge cutoff")
         for judgement in record.classification:
             cite(judgement.sources, f"category {judgement.category} (judgement)")
-        cite(record.sources, "the card as a whole")
+        if (license_ := license_of(catalog, record)) is not None:
+            cite(license_.sources, "licence terms")
+        for membership in classify(catalog, record):
+            if membership.judged_by is None:
+                cite(membership.sources, f"category {membership.category} (rule {membership.rule})")
         ids = [record.id] + ([record.family] if record.family else [])
     elif isinstance(record, Family):
         cite(record.sources, "the family")

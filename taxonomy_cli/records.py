@@ -70,12 +70,35 @@ class Source(NamedTuple):
     location: Location
 
 
+class LicenseTerms(str, Enum):
+    """What a licence lets people do with the weights (the vocabulary: catalog/licenses.yaml's header)."""
+
+    OSI = "osi"  # an OSI-approved open-source licence
+    COMMERCIAL = "commercial"  # commercial use allowed; attribution or notice at most
+    CONDITIONAL = "commercial-conditions"  # commercial use allowed under conditions (use policy, user or revenue caps)
+    NON_COMMERCIAL = "non-commercial"  # research or non-commercial use only
+
+
+class License(NamedTuple):
+    """A licence that model weights are released under."""
+
+    id: str
+    name: str
+    aliases: tuple[str, ...]  # how model entries write it ('Apache-2.0', 'Llama 3.1 Community License')
+    terms: LicenseTerms
+    summary: str
+    url: str
+    sources: tuple[str, ...]
+    location: Location
+
+
 class Organization(NamedTuple):
     id: str
     name: str
     aliases: tuple[str, ...]
     url: str | None
     location: Location
+    parent: str | None = None  # the organisation it is part of (Google DeepMind -> Google): `--org google` finds both
 
 
 class Quantity(NamedTuple):
@@ -143,6 +166,8 @@ class Model(NamedTuple):
     classification: tuple[Judgement, ...]
     sources: tuple[str, ...]
     location: Location
+    hf_repos: tuple[str, ...] = ()  # Hugging Face repositories the makers publish it under ('Qwen/Qwen3-8B')
+    api_ids: tuple[str, ...] = ()  # the makers' API model ids and snapshots ('gpt-4o-2024-08-06')
 
 
 class Threshold(NamedTuple):
@@ -263,6 +288,7 @@ class Catalog(NamedTuple):
     myths: dict[str, Myth]
     architectures: tuple[ArchitectureKind, ...] = ()
     stage_evidence: tuple[StageEvidence, ...] = ()
+    licenses: dict[str, License] = {}  # noqa: RUF012 - never mutated: NamedTuple defaults are shared
 
     @property
     def categories(self) -> dict[str, Term]:
@@ -289,6 +315,7 @@ class Listed(NamedTuple):
     parameters: int | None  # a disclosed count
     parameters_missing: str | None  # "undisclosed" | "unknown" when there is no disclosed count
     released: str | None  # ISO date
+    organizations: tuple[str, ...] = ()  # its organisation and those that one is part of (`--org google`)
 
 
 class Listing(NamedTuple):

@@ -62,12 +62,15 @@ def model_data(catalog: Catalog, model: Model) -> dict:
         "modalities": {"input": list(model.inputs), "output": list(model.outputs)},
         "weights": model.weights.value,
         "license": model.license,
+        "license_terms": license_.terms.value if (license_ := queries.license_of(catalog, model)) else None,
         "stage": model.stage.value,
         "base_model": model.base_model,
         "lineage": [m.id for m in queries.lineage(catalog, model)],
         "lineage_note": model.lineage_note,
         "family": model.family,
         "aliases": list(model.aliases),
+        "hf_repos": list(model.hf_repos),
+        "api_ids": list(model.api_ids),
         "description": model.description,
         "knowledge_cutoff": model.knowledge_cutoff.date if model.knowledge_cutoff else None,
         "categories": [
@@ -148,8 +151,8 @@ def _quantity_text(quantity: Quantity, unit: str, mark: _Markers, short=short_co
 def model_document(catalog: Catalog, model: Model) -> Document:
     """A model card: facts with status and source markers, categories with why, lineage, myths, sources."""
     memberships = queries.classify(catalog, model)
-    source_ids = (*queries.model_source_ids(model), *(s for m in memberships for s in m.sources))
-    mark = _Markers(source_ids)
+    usage = queries.source_usage(catalog, model)  # numbered as `taxo sources` numbers them
+    mark = _Markers(source.id for source, _ in usage)
     org = catalog.organizations[model.organization].name
     facts: list[Field] = [Field("Organization", org)]
     if model.family:
@@ -173,6 +176,12 @@ def model_document(catalog: Catalog, model: Model) -> Document:
     if model.knowledge_cutoff:
         facts.append(Field("Knowledge cutoff", f"{model.knowledge_cutoff.date} {mark(model.knowledge_cutoff.sources)}"))
     facts.append(Field("Weights", model.weights.value + (f" · licence: {model.license}" if model.license else "")))
+    if license_ := queries.license_of(catalog, model):
+        facts.append(Field("Licence terms", f"{license_.summary} {mark(license_.sources)}".strip()))
+    if model.hf_repos:
+        facts.append(Field("Hugging Face", ", ".join(model.hf_repos)))
+    if model.api_ids:
+        facts.append(Field("API ids", ", ".join(model.api_ids)))
     facts.append(Field("Training stage", _stage_text(model)))
     chain = queries.lineage(catalog, model)
     lineage = " → ".join(f"{m.name} ({m.stage.value})" for m in chain) if len(chain) > 1 else ""
@@ -199,8 +208,7 @@ def model_document(catalog: Catalog, model: Model) -> Document:
         sections.append(
             Section("Myths", bullets=tuple(f"Myth: {m.claim}\nFact: {m.correction} {mark(m.sources)}" for m in myths))
         )
-    sources = queries.sources_of(catalog, source_ids)
-    sections.append(Section("Sources", bullets=tuple(f"[{mark.numbers[s.id]}] {s.title}\n{s.url}" for s in sources)))
+    sections.append(Section("Sources", bullets=tuple(f"[{mark.numbers[s.id]}] {s.title}\n{s.url}" for s, _ in usage)))
     subtitle = model.description or ""
     return Document(f"{model.name} ({model.id})", subtitle, tuple(sections))
 

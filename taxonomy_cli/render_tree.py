@@ -68,8 +68,10 @@ def _also(catalog: Catalog, model: Model, here: Term, homes: dict[str, list[str]
 def lineage(catalog: Catalog) -> TreeNode:
     """Every fine-tuning chain in the catalogue: base → instruct → chat."""
 
-    def node(model: Model) -> TreeNode:
-        return TreeNode(_model_label(model), tuple(node(child) for child in queries.descendants(catalog, model)))
+    children = queries.fine_tunes(catalog)
+
+    def node(model: Model) -> TreeNode:  # recursion bounded: the loader refuses lineage past catalog.MAX_LINEAGE
+        return TreeNode(_model_label(model), tuple(node(child) for child in children.get(model.id, ())))
 
     roots = queries.lineage_roots(catalog)
     return TreeNode(f"Lineage: {len(roots)} base models with fine-tuned descendants", tuple(node(r) for r in roots))

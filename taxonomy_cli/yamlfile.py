@@ -156,6 +156,27 @@ def _check_flow_depth(text: str, name: str) -> None:
             depth -= 1
 
 
+_DECIMAL = None  # compiled on first use
+
+
+def _plain_tag(tag: str, value: str) -> str:
+    """What an unquoted value is, without YAML 1.1's surprises: a whole number only when written in decimal
+    ('7_241_732_096', not '0x1F', '0755' or the sexagesimal '7:0:0'), true/false only when spelt so (not yes/no/on/
+    off), and never a float ('1.10' stays the text the user wrote: no catalogue field is fractional)."""
+    global _DECIMAL
+    if tag == "tag:yaml.org,2002:int":
+        if _DECIMAL is None:
+            import re  # lazy: only parsing YAML needs it
+
+            _DECIMAL = re.compile(r"[-+]?(?:0|[1-9][0-9_]*)")
+        return tag if _DECIMAL.fullmatch(value) else "tag:yaml.org,2002:str"
+    if tag == "tag:yaml.org,2002:bool":
+        return tag if value.lower() in ("true", "false") else "tag:yaml.org,2002:str"
+    if tag == "tag:yaml.org,2002:float":
+        return "tag:yaml.org,2002:str"
+    return tag
+
+
 class _Builder:
     """Turns one YAML document's events into Mapping, Sequence and plain values, refusing what files don't need."""
 
@@ -238,6 +259,8 @@ class _Builder:
         tag = event.tag
         if tag is None or tag == "!":
             tag = self.loader.resolve(self.yaml.ScalarNode, event.value, event.implicit)
+            if not event.style:  # plain (unquoted): '' from libyaml, None from the pure-Python parser
+                tag = _plain_tag(tag, event.value)
         self.check_tag(event, tag)
         if key:
             if tag != "tag:yaml.org,2002:str":

@@ -26,12 +26,18 @@ settings.register_profile("long", **_HYPOTHESIS)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
+@pytest.fixture(scope="session")
+def _tests_cache(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """One catalogue cache folder for the whole run: never the user's. Parsing the bundled YAML once, not once per
+    test, keeps the suite fast; test_cache.py gives each of its tests an empty folder of its own."""
+    return str(tmp_path_factory.mktemp("cache"))
+
+
 @pytest.fixture(autouse=True)
-def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+def _isolated(monkeypatch: pytest.MonkeyPatch, _tests_cache: str) -> None:
     for var in ("TAXO_CATALOG", "TAXO_DEBUG", "FORCE_COLOR", "NO_COLOR", "COLUMNS", "TAXO_NO_CACHE"):
         monkeypatch.delenv(var, raising=False)
-    # Each test gets its own, empty catalogue cache folder: never the user's, never another test's.
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
+    monkeypatch.setenv("XDG_CACHE_HOME", _tests_cache)
 
 
 class Taxo:

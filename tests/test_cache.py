@@ -14,6 +14,12 @@ from taxonomy_cli import cache, yamlfile
 JSON_SHOW = ("show", "mistral-7b", "--format", "json")
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Each test here starts from an empty cache folder of its own (the rest of the suite shares one)."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
+
+
 def cache_files() -> list[Path]:
     return sorted((Path(os.environ["XDG_CACHE_HOME"]) / "taxo").glob("catalog-*.bin"))
 

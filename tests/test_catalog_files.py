@@ -86,11 +86,21 @@ def test_catalog_option_takes_a_folder(taxo):
 
 def test_taxo_catalog_environment_variable(taxo):
     paths = os.pathsep.join([str(DATA / "user" / "my-models.yaml"), str(DATA / "user")])
-    # the same file twice would define the same ids twice: the loader says so
     result = taxo("show", "acme-tiny-chat", env={"TAXO_CATALOG": str(DATA / "user" / "my-models.yaml")})
     assert result.exit_code == 0, result.stderr
+    # the same file named twice (directly and through its folder) is the same catalogue, read once
     twice = taxo("show", "acme-tiny-chat", env={"TAXO_CATALOG": paths})
-    assert twice.exit_code == 4 and "duplicate model id 'acme-tiny-chat'" in twice.stderr
+    assert (twice.exit_code, twice.stdout, twice.stderr) == (0, result.stdout, result.stderr)
+    again = taxo("--catalog", str(DATA / "user" / "my-models.yaml"), "validate", str(DATA / "user"),
+                 env={"TAXO_CATALOG": paths})  # fmt: skip
+    assert again.exit_code == 0, again.stderr
+
+
+def test_an_empty_catalogue_path_is_a_usage_error_not_the_working_directory(taxo):
+    for args in (("--catalog", "", "show", "phi-2"), ("validate", "")):
+        result = taxo(*args)
+        assert result.exit_code == 2, result.stderr
+        assert result.stderr == "taxo: error: an empty catalogue path was given: name a YAML file or a folder of them\n"
 
 
 def test_missing_catalog_path_is_a_clear_error(taxo, tmp_path):

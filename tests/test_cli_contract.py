@@ -183,7 +183,7 @@ def test_version_shows_data_as_of(taxo):
     result = taxo("--version")
     assert result.exit_code == 0
     assert result.stdout.startswith("taxo ")
-    assert "catalogue data as of 20" in result.stdout
+    assert "catalogue reviewed for releases up to 20" in result.stdout
 
 
 @pytest.mark.parametrize("prefix", ["mistral", "llama-3"])

@@ -45,7 +45,7 @@ def test_head_closing_the_pipe_is_quiet(tmp_path):
 def test_help_and_version(tmp_path):
     assert run("--help", cwd=tmp_path).returncode == 0
     version = run("--version", cwd=tmp_path)
-    assert "catalogue data as of" in version.stdout
+    assert "catalogue reviewed for releases up to" in version.stdout
 
 
 def test_unknown_name_exit_code_and_stderr(tmp_path):

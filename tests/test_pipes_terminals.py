@@ -369,9 +369,8 @@ def test_ctrl_c_exits_130_without_a_trace(module, function, argv):
     """A real SIGINT, sent by the process to itself at a chosen moment (no race with start-up)."""
     code = _INTERRUPTED.format(module=module, function=function, action=SELF_INTERRUPT)
     prefix, extra = command("module")
-    result = subprocess.run(
-        [sys.executable, "-c", code, *argv], capture_output=True, text=True, env=base_env(**extra), timeout=120
-    )
+    env = base_env(**extra, TAXO_NO_CACHE="1")  # the catalogue is read, not found in the cache
+    result = subprocess.run([sys.executable, "-c", code, *argv], capture_output=True, text=True, env=env, timeout=120)
     assert result.returncode == 130
     assert "Traceback" not in result.stderr and "KeyboardInterrupt" not in result.stderr
 
@@ -383,7 +382,7 @@ def test_ctrl_c_from_outside_exits_130_without_a_trace():
     prefix, extra = command("module")
     process = subprocess.Popen(
         [sys.executable, "-c", code, "show", "phi-2"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        env=base_env(**extra),
+        env=base_env(**extra, TAXO_NO_CACHE="1"),
     )
     assert process.stderr.readline() == "ready\n"
     process.send_signal(signal.SIGINT)
