@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import datetime as dt
 
 import pytest
@@ -122,7 +124,8 @@ def test_every_source_is_used_and_every_myth_is_sourced():
     cited = set()
     for model in MODELS:
         cited.update(queries.model_source_ids(model))
-    records = (*CATALOG.families.values(), *CATALOG.myths.values(), *CATALOG.rules, *CATALOG.thresholds.values())
+    records = (*CATALOG.families.values(), *CATALOG.myths.values(), *CATALOG.rules, *CATALOG.thresholds.values(),
+               *CATALOG.licenses.values())  # fmt: skip
     for record in (*records, *CATALOG.architectures, *CATALOG.stage_evidence):  # the last two: taxo inspect's
         cited.update(record.sources)
     for term in CATALOG.terms.values():
@@ -161,13 +164,13 @@ def test_sources_command_says_which_fields_each_source_supports(taxo):
     assert "parameters" in supports["mistral-7b-config"]
     assert "released" in supports["mistral-7b-announcement"]
     out = taxo("sources", "mistral-7b").stdout
-    assert "supports: released" in out
+    assert re.search(r"supports: [^\n]*\breleased\b", out)
     assert taxo("sources", "llm", "--format", "table", env={"COLUMNS": "60"}).exit_code == 0
     assert taxo("sources", "no-such-thing").exit_code == 3
 
 
 def test_version_shows_the_catalogue_data_as_of_date(taxo):
-    assert f"catalogue data as of {CATALOG.data_as_of}" in taxo("--version").stdout
+    assert f"catalogue reviewed for releases up to {CATALOG.data_as_of}" in taxo("--version").stdout
 
 
 def test_myths_and_sources_as_csv_and_markdown(taxo):
@@ -182,3 +185,68 @@ def test_myths_and_sources_as_csv_and_markdown(taxo):
     markdown = taxo("myths", "gpt-4", "--format", "markdown").stdout.splitlines()
     assert markdown[0] == "| Id | Myth | Correction | About | Sources |"
     assert taxo("sources", "llm", "--format", "markdown").stdout.startswith("| Id | Title |")
+
+
+# -- the catalogue through 2026-11 (issue 16): breadth, licences, ids, organisations, where facts come from -------
+
+
+def test_the_catalogue_covers_the_field_and_the_last_year():
+    assert len(CATALOG.models) >= 450
+    assert len({m.organization for m in MODELS}) >= 40
+    recent = [m for m in MODELS if m.released and "2025-11-01" <= m.released.date <= CATALOG.data_as_of]
+    assert len(recent) >= 70
+    assert len({m.organization for m in recent}) >= 10
+
+
+def test_every_licence_a_model_names_is_known_with_its_terms(taxo):
+    for model in MODELS:
+        if model.license:
+            known = queries.license_of(CATALOG, model)
+            assert known is not None, f"{model.id}: licence {model.license!r} is not in catalog/licenses.yaml"
+            assert known.sources and all(s in CATALOG.sources for s in known.sources)
+    data = taxo.json("show", "llama-3.1-8b")
+    assert data["license"] == "Llama 3.1 Community License"
+    assert data["license_terms"] == "commercial-conditions"
+    assert taxo.json("show", "gpt-4o")["license_terms"] is None
+
+
+def test_weights_that_are_not_released_have_no_licence():
+    for model in MODELS:
+        if model.weights.value in ("api", "unreleased"):
+            assert model.license is None, model.id
+
+
+_NOT_PRIMARY = re.compile(
+    r"wikipedia\.org|medium\.com|substack\.com|towardsdatascience|reddit\.com|news\.ycombinator|artificialanalysis"
+    r"|llm-stats|emergentmind|modelcards\.net|openrouter\.ai|libertify|theverge\.com|techcrunch\.com"
+    r"|huggingface\.co/(unsloth|TheBloke|bartowski|lmstudio-community|mlx-community|mradermacher)/"
+)
+
+
+def test_sources_are_primary_never_an_aggregator_news_site_or_a_re_upload():
+    offenders = [(s.id, s.url) for s in CATALOG.sources.values() if _NOT_PRIMARY.search(s.url)]
+    assert offenders == []
+
+
+def test_pasted_hugging_face_and_api_ids_find_their_model(taxo):
+    for model in MODELS:
+        for pasted in (*model.hf_repos, *model.api_ids):
+            assert queries.find(CATALOG, pasted) is model, (pasted, model.id)
+    assert taxo.json("show", "meta-llama/Llama-3.1-8B-Instruct")["id"] == "llama-3.1-8b-instruct"
+    assert taxo.json("show", "claude-3-5-sonnet-20241022")["id"] == "claude-3.5-sonnet"
+    assert taxo.json("show", "gpt-4o-2024-08-06")["id"] == "gpt-4o"
+
+
+def test_an_organisation_finds_what_its_parts_released(taxo):
+    google = {m["id"] for m in taxo.json("list", "--org", "google")["models"]}
+    deepmind = {m["id"] for m in taxo.json("list", "--org", "google-deepmind")["models"]}
+    assert {"gemini-1.5-pro", "gemma-7b", "bert-base"} <= google
+    assert "gemini-1.5-pro" in deepmind and "bert-base" not in deepmind
+    assert CATALOG.organizations["google-deepmind"].parent == "google"
+
+
+def test_an_unknown_model_says_how_far_the_catalogue_reaches(taxo):
+    result = taxo("show", "gpt-99")
+    assert result.exit_code == 3
+    assert f"covers releases up to {CATALOG.data_as_of[:7]}" in result.stderr
+    assert "--catalog" in result.stderr

@@ -167,7 +167,7 @@ def test_list_with_no_match_is_an_empty_answer_not_an_error(taxo):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("--org", "metta"), "--org: unknown value 'metta'; did you mean 'meta'?"),
+        (("--org", "metta"), "--org: unknown value 'metta'; did you mean 'meta'"),
         (("--params", "7B"), "expected LOW..HIGH"),
         (("--params", "big..huge"), "'big' is not a size"),
         (("--since", "yesterday"), "'yesterday' is not a date"),
@@ -193,7 +193,7 @@ def test_search_mistrall_finds_mistral_7b_and_says_how_to_see_it(taxo):
     assert lines[0].split() == ["Kind", "Name", "Matched", "See"]
     hit = next(line for line in lines if "taxo show mistral-7b" in line)
     assert hit.startswith("model") and "Mistral 7B" in hit and "name: Mistral 7B" in hit
-    assert lines.index(hit) <= 2  # among the first two hits
+    assert lines.index(hit) <= 3  # among the first models, after the families it belongs to
 
 
 def test_search_term_hits_point_to_explain(taxo):
@@ -415,7 +415,7 @@ def complete(line: str, env: dict[str, str] | None = None) -> list[str]:
 
 
 def test_completion_of_option_values_from_the_catalogue():
-    assert complete("taxo list --org mi") == ["microsoft", "mistral-ai"]
+    assert complete("taxo list --org mi") == ["microsoft", "minimax", "mistral-ai"]
     assert complete("taxo list --category s") == ["slm", "speech"]
     assert complete("taxo list --stage ") == ["base", "chat", "instruct"]
     assert complete("taxo timeline --weights g") == ["gated"]
