@@ -105,7 +105,11 @@ def expand(paths: Iterable[Path]) -> list[Path]:
     """Files named directly, plus every *.yaml / *.yml below named folders, sorted for a stable merge order."""
     files: list[Path] = []
     for path in paths:
-        if path.is_dir():
+        try:
+            is_dir = path.is_dir()
+        except OSError as exc:  # a name too long, a loop of links, a failing disk
+            raise CatalogError([f"{path}: cannot read: {exc.strerror or exc}"]) from None
+        if is_dir:
             found = sorted(_yaml_below(path))
             if not found:  # most likely the wrong folder: say so rather than quietly add nothing
                 raise CatalogError([f"{path}: a folder with no .yaml or .yml files in it (given with --catalog or {ENV_VAR})"])
@@ -140,15 +144,23 @@ def _yaml_below(folder: Path) -> list[Path]:
     found: list[Path] = []
     pending = [os.fspath(folder)]
     while pending:
+        folder_path = pending.pop()
         try:
-            entries = list(os.scandir(pending.pop()))
+            entries = list(os.scandir(folder_path))
         except PermissionError:  # as rglob: an unreadable folder adds nothing
             continue
+        except OSError as exc:  # a failing disk, a network mount gone: say so rather than read half a catalogue
+            raise CatalogError([f"{folder_path}: cannot read: {exc.strerror or exc}"]) from None
         for entry in entries:
             if entry.is_dir(follow_symlinks=False):
                 pending.append(entry.path)
-            elif os.path.splitext(entry.name)[1] in (".yaml", ".yml") and entry.is_file():
-                found.append(Path(entry.path))
+            elif os.path.splitext(entry.name)[1] in (".yaml", ".yml"):
+                try:
+                    regular = entry.is_file()
+                except OSError:  # a loop of links named *.yaml: kept, so that reading it names the problem
+                    regular = True
+                if regular:
+                    found.append(Path(entry.path))
     return found
 
 

@@ -93,9 +93,16 @@ def _errors_reported(debugging: Callable[[], bool]) -> Iterator[None]:
         silence_stdout()
         raise typer.Exit(ExitCode.OK) from None
     except OSError as exc:
-        if exc.errno not in _WRITE_ERRNOS:  # catalogue files' read errors are CatalogErrors by now
+        if exc.filename is None and exc.errno in _WRITE_ERRNOS:
+            _output_failed(exc)
+        if debugging():
             raise
-        _output_failed(exc)
+        # Readers turn their OSErrors into TaxoErrors naming the path; one that slips through still gets a line.
+        from taxonomy_cli.output import inert_line
+
+        where = f"{exc.filename}: " if exc.filename is not None else ""
+        sys.stderr.write(f"taxo: error: {_clip(inert_line(f'{where}cannot read: {exc.strerror or exc}'))}\n")
+        raise typer.Exit(ExitCode.BAD_DATA) from None
     except Exception as exc:  # the last resort: never a traceback unless asked for
         if debugging():
             raise

@@ -38,6 +38,23 @@ _ONE_TO_ONE = {"fp8", "fbgemm_fp8", "compressed-tensors"}  # one stored element 
 _UNQUANTISED = {"F32", "F16", "BF16", "F64"}
 
 
+def _readable(function):  # noqa: ANN001, ANN202
+    """Every OSError while reading (a name too long, a link loop, EACCES, EIO from a failing disk, EINVAL from a
+    FUSE mount) becomes a ModelFileError naming the path, never a traceback or a 'cannot write' message."""
+    import functools
+
+    @functools.wraps(function)
+    def reading(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        try:
+            return function(*args, **kwargs)
+        except OSError as exc:
+            where = exc.filename if exc.filename is not None else (kwargs.get("display") or args[0])
+            raise ModelFileError(f"{where}: cannot read: {exc.strerror or exc}") from None
+
+    return reading
+
+
+@_readable
 def load(argument: str) -> ModelFiles:
     """A path (file or folder), or the id of a model in the local Hugging Face cache ('mistralai/Mistral-7B-v0.1')."""
     path = Path(argument).expanduser()
@@ -53,6 +70,7 @@ def load(argument: str) -> ModelFiles:
     raise NotFound(f"no such file or folder: {argument!r}{hint}")
 
 
+@_readable
 def read(path: Path, display: str | None = None, repo: str | None = None, revision: str | None = None) -> ModelFiles:
     """What the model at `path` (a folder, .safetensors or .gguf file) says about itself."""
     shown = display or str(path)
@@ -73,11 +91,16 @@ def read(path: Path, display: str | None = None, repo: str | None = None, revisi
     raise ModelFileError(f"{shown}: not a model file: expected a model folder, a .safetensors or a .gguf file")
 
 
+@_readable
 def read_cache(root: Path) -> tuple[CachedModel, ...]:
     """Every model in a Hugging Face cache, read; one that cannot be read carries its problem instead."""
     cached = []
     for repo, folder in hf_cache.repos(root):
-        found = hf_cache.snapshot(folder)
+        try:
+            found = hf_cache.snapshot(folder)
+        except OSError as exc:  # one unreadable model folder is that model's problem, not the listing's
+            cached.append(CachedModel(repo, None, str(folder), None, f"cannot read: {exc.strerror or exc}"))
+            continue
         if found is None:
             cached.append(CachedModel(repo, None, str(folder), None, "no snapshot: the download never completed"))
             continue
@@ -186,7 +209,7 @@ def _entries(folder: Path, shown: str) -> set[str]:
                 if len(names) > MAX_FOLDER_ENTRIES:
                     raise ModelFileError(f"{shown}: more than {MAX_FOLDER_ENTRIES:,} entries: not a model folder")
     except OSError as exc:
-        raise TaxoError(f"{shown}: cannot read the folder: {exc.strerror or exc}") from None
+        raise ModelFileError(f"{shown}: cannot read the folder: {exc.strerror or exc}") from None
     return names
 
 

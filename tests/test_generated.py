@@ -8,6 +8,7 @@ every rejection is a usage error (2), a name not found (3) or bad data (4).
 
 from __future__ import annotations
 
+import errno
 import os
 import traceback
 from pathlib import Path
@@ -360,3 +361,118 @@ def test_the_generated_checks_can_fail(sandbox):
     with pytest.raises(CatalogError):
         catalog.load([Path(sandbox["broken"])])
     assert EVIL  # the strings the generated input draws from include the named attacks
+
+
+# -- the filesystem fails: every OSError while reading is a clear message naming the path (issue 20) ------------------
+
+_ERRNOS = [errno.EIO, errno.EINVAL, errno.EOPNOTSUPP, errno.EACCES, errno.ENAMETOOLONG, errno.ELOOP, errno.ENOTDIR,
+           errno.ESTALE, errno.ENXIO]  # fmt: skip
+_CALLS = ["open", "read", "scandir", "stat"]
+
+
+class Faults:
+    """Makes one kind of system call fail with one errno, for paths under `root` only (a failing disk, NFS, FUSE)."""
+
+    def __init__(self, root: Path, call: str, number: int) -> None:
+        self.root, self.call, self.number = os.fspath(root), call, number
+        self.descriptors: set[int] = set()
+        self.hits = 0
+
+    def mine(self, path: object) -> bool:
+        try:
+            return os.fspath(path).startswith(self.root)
+        except TypeError:
+            return isinstance(path, int) and path in self.descriptors
+
+    def fail(self, path: object = None) -> None:
+        self.hits += 1
+        raise OSError(self.number, os.strerror(self.number), *([os.fspath(path)] if path is not None else []))
+
+    def install(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        real_open, real_read, real_scandir, real_stat, real_fdopen = os.open, os.read, os.scandir, os.stat, os.fdopen
+
+        def fake_open(path, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+            if self.call == "open" and self.mine(path):
+                self.fail(path)
+            descriptor = real_open(path, *args, **kwargs)
+            if self.mine(path):
+                self.descriptors.add(descriptor)
+            return descriptor
+
+        def fake_read(descriptor, *args):  # noqa: ANN001, ANN002, ANN202
+            if self.call == "read" and descriptor in self.descriptors:
+                self.fail()
+            return real_read(descriptor, *args)
+
+        def fake_fdopen(descriptor, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+            file = real_fdopen(descriptor, *args, **kwargs)
+            if self.call == "read" and descriptor in self.descriptors:
+                failing = self
+
+                class Failing:
+                    def __getattr__(self, name: str):  # noqa: ANN204
+                        if name in ("read", "readinto", "readline", "readlines", "seek"):
+                            return lambda *a, **k: failing.fail()
+                        return getattr(file, name)
+
+                    def __enter__(self):  # noqa: ANN204
+                        return self
+
+                    def __exit__(self, *exc: object) -> None:
+                        file.close()
+
+                return Failing()
+            return file
+
+        def fake_scandir(path=".", *args):  # noqa: ANN001, ANN002, ANN202
+            if self.call == "scandir" and self.mine(path):
+                self.fail(path)
+            return real_scandir(path, *args)
+
+        def fake_stat(path, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+            if self.call == "stat" and self.mine(path):
+                self.fail(path)
+            return real_stat(path, *args, **kwargs)
+
+        for name, fake in (("open", fake_open), ("read", fake_read), ("fdopen", fake_fdopen),
+                           ("scandir", fake_scandir), ("stat", fake_stat)):  # fmt: skip
+            monkeypatch.setattr(os, name, fake)
+
+
+def _fault_commands(folder: Path) -> list[list[str]]:
+    return [
+        ["--catalog", str(folder / "my-models.yaml"), "show", "acme-tiny-chat"],
+        ["validate", str(folder)],
+        ["inspect", str(folder / "Mistral-7B-v0.1")],
+        ["inspect", str(folder / "mistral-7b-v0.1.Q4_K_M.gguf")],
+        ["inspect", "--hf-cache"],
+        ["inspect", str(folder / ("n" * 300))],
+    ]
+
+
+@settings(max_examples=budget(60))
+@given(call=st.sampled_from(_CALLS), number=st.sampled_from(_ERRNOS), which=st.integers(0, 5))
+@example(call="read", number=errno.EIO, which=2)  # an EIO while reading a model file is a read error, not "cannot write"
+@example(call="scandir", number=errno.EIO, which=4)  # one unreadable cache folder: that model's problem
+def test_a_failing_filesystem_is_a_message_never_a_traceback(sandbox, monkeypatch, call, number, which):
+    work = Path(sandbox["work"])
+    argv = _fault_commands(work)[which]
+    faults = Faults(work.parent, call, number)
+    monkeypatch.setenv("TAXO_NO_CACHE", "1")
+    with monkeypatch.context() as patched:
+        faults.install(patched)
+        result = invoke(argv, env={"TAXO_NO_CACHE": "1"}, codes=frozenset({0, 3, 4}))
+    event(f"{call} failed {faults.hits} times")
+    assert "cannot write the output" not in result.stderr
+    if faults.hits and result.exit_code:
+        assert result.stderr.startswith("taxo: error: ") or result.stderr.startswith("taxo: note: ")
+        assert os.strerror(number) in result.stderr or "no such file" in result.stderr, result.stderr
+
+
+def test_the_fault_layer_makes_reads_fail(sandbox, monkeypatch):
+    """The layer above injects what it says: a model file whose reads fail with EIO is refused, naming it."""
+    work = Path(sandbox["work"])
+    with monkeypatch.context() as patched:
+        Faults(work, "read", errno.EIO).install(patched)
+        result = invoke(["inspect", str(work / "mistral-7b-v0.1.Q4_K_M.gguf")], codes=frozenset({4}))
+    assert result.stderr == f"taxo: error: {work / 'mistral-7b-v0.1.Q4_K_M.gguf'}: cannot read: {os.strerror(errno.EIO)}\n"
