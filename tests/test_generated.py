@@ -257,18 +257,41 @@ def near_valid_model() -> st.SearchStrategy[dict]:
     free_text = st.dictionaries(st.sampled_from(["name", "description", "architecture", "license", "lineage_note"]),
                                 hostile_text.filter(lambda s: s.strip() and not any(0xD800 <= ord(c) <= 0xDFFF for c in s)),
                                 max_size=3)  # fmt: skip
-    changes = st.one_of(changes, free_text)
+    # the extremes the loader must bound or the renderers must survive (issue 20): huge counts, any date from
+    # 0001 to 9999, names in any script (or none at all)
+    names = st.text(st.characters(categories=["Lu", "Ll", "Lo", "Nd", "No", "Mn", "Pd", "Po", "Zs"]), min_size=1,
+                    max_size=12)  # fmt: skip
+    extremes = st.one_of(
+        st.integers(1, 10**40).map(lambda v: {"parameters": {"value": v, "status": "official", "sources": ["gen-src"]}}),
+        st.integers(1, 10**40).map(lambda v: {"context_length": {"value": v, "status": "official", "sources": ["gen-src"]}}),
+        st.dates().map(lambda d: {"released": {"date": f"{d.year:04d}-{d.month:02d}-{d.day:02d}", "sources": ["gen-src"]}}),
+        names.map(lambda n: {"name": n}),
+        names.map(lambda n: {"aliases": [n]}),
+    )
+    changes = st.one_of(changes, free_text, extremes)
     return changes.map(lambda changed: {**model, **changed})
+
+
+def lineage_chain(length: int) -> dict:
+    """A valid catalogue of one fine-tuning chain `length` models long (the loader bounds lineage depth)."""
+    models = [
+        {"id": f"gen-{n}", "name": f"Gen {n}", "organization": "mistral-ai", "architecture": "decoder-only transformer",
+         "modalities": {"input": ["text"], "output": ["text"]}, "weights": "open", "stage": "base" if n == 0 else "chat",
+         "base_model": f"gen-{n - 1}" if n else None, "sources": ["gen-src"]}
+        for n in range(length)
+    ]  # fmt: skip
+    return {"sources": [SOURCE], "models": models}
 
 
 SOURCE = {"id": "gen-src", "title": "Generated", "url": "https://example.org/gen", "kind": "paper"}
 near_valid_document = st.fixed_dictionaries(
-    {"sources": st.just([SOURCE]), "models": st.lists(near_valid_model(), min_size=1, max_size=2, unique_by=lambda m: m["id"])}
+    {"sources": st.just([SOURCE]), "models": st.lists(near_valid_model(), min_size=1, max_size=2, unique_by=lambda m: repr(m["id"]))}
 )
 document = st.one_of(
     st.fixed_dictionaries({}, optional={section: st.lists(record(section), max_size=3) | value for section in FIELDS}),
     near_valid_document,  # twice: half the documents are near-valid, so random text reaches every renderer
     near_valid_document,
+    st.integers(1, 130).map(lineage_chain),
     st.fixed_dictionaries(
         {"sources": st.just([SOURCE]), "models": st.lists(near_valid_model(), min_size=1, max_size=1)},
         optional={"myths": st.lists(record("myths"), max_size=1), "families": st.lists(record("families"), max_size=1)},
@@ -295,6 +318,7 @@ def commands_for(doc: object, path: str) -> list[list[str]]:
         ["--catalog", path, "list", "--org", "mistral-ai", "--format", "table"],
         ["--catalog", path, "search", first],
         ["--catalog", path, "timeline", "--group", "org", "--format", "plain"],
+        ["--catalog", path, "timeline", "--by", "quarter", "--format", "plain"],
         ["--catalog", path, "chart", "params", "--org", "mistral-ai"],
     ]
 
