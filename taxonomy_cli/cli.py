@@ -867,7 +867,7 @@ def inspect_command(
       taxo inspect --hf-cache
     """
     from taxonomy_cli import inspect_files, inspect_queries, render_inspect
-    from taxonomy_cli.output import emit_document, emit_json
+    from taxonomy_cli.output import emit_document, emit_json, note
 
     if hf_cache == (path is not None):
         raise UsageError("give a PATH to inspect, or --hf-cache to list the Hugging Face cache (not both)")
@@ -879,7 +879,10 @@ def inspect_command(
         root = cache.location()
         if not root.is_dir():
             raise NotFound(f"no Hugging Face cache at {root} (set HF_HUB_CACHE or HF_HOME to where it is)")
-        rows = inspect_queries.identify_cached(catalog, inspect_files.read_cache(root))
+        found = inspect_files.cached_repos(root)
+        rows = inspect_queries.identify_cached(catalog, inspect_files.read_cache(found[: cache.MAX_REPOS]))
+        if len(found) > cache.MAX_REPOS:
+            note(f"the cache holds more than {cache.MAX_REPOS:,} models: {cache.MAX_REPOS:,} of them are listed")
         if fmt is Format.JSON:
             emit_json(render_inspect.cache_data(str(root), rows))
         else:

@@ -50,19 +50,29 @@ def looks_like_repo_id(text: str) -> bool:
 
 
 def repos(root: Path) -> tuple[tuple[str, Path], ...]:
-    """(repository id, folder) of every model in the cache, sorted by id (case-insensitively)."""
+    """(repository id, folder) of every model in the cache, sorted by id (case-insensitively): at most MAX_REPOS + 1
+    of them, so that a caller can tell the listing was cut. A folder that cannot be listed is a ModelFileError; an
+    entry that cannot be examined (a loop of links) is listed, and reading it names its problem."""
+    from taxonomy_cli.errors import ModelFileError
+
     found: list[tuple[str, Path]] = []
     try:
         with os.scandir(root) as entries:
             for entry in entries:
                 repo = repo_id(entry.name)
-                if repo and entry.is_dir():
+                if not repo:
+                    continue
+                try:
+                    folder = entry.is_dir()
+                except OSError:
+                    folder = True
+                if folder:
                     found.append((repo, Path(entry.path)))
                     if len(found) > MAX_REPOS:
                         break
-    except OSError:
-        return ()
-    return tuple(sorted(found, key=lambda item: item[0].casefold())[:MAX_REPOS])
+    except OSError as exc:
+        raise ModelFileError(f"{root}: cannot read the Hugging Face cache: {exc.strerror or exc}") from None
+    return tuple(sorted(found, key=lambda item: item[0].casefold()))
 
 
 def find(repo: str, root: Path) -> Path | None:

@@ -13,6 +13,7 @@ import json
 import os
 import re
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 
 from taxonomy_cli import hf_cache, model_headers
@@ -92,10 +93,16 @@ def read(path: Path, display: str | None = None, repo: str | None = None, revisi
 
 
 @_readable
-def read_cache(root: Path) -> tuple[CachedModel, ...]:
-    """Every model in a Hugging Face cache, read; one that cannot be read carries its problem instead."""
+def cached_repos(root: Path) -> tuple[tuple[str, Path], ...]:
+    """The models of a Hugging Face cache (see hf_cache.repos), any OSError named."""
+    return hf_cache.repos(root)
+
+
+@_readable
+def read_cache(repos: Sequence[tuple[str, Path]]) -> tuple[CachedModel, ...]:
+    """The given models of a Hugging Face cache (hf_cache.repos), read; one that cannot be read carries its problem."""
     cached = []
-    for repo, folder in hf_cache.repos(root):
+    for repo, folder in repos:
         try:
             found = hf_cache.snapshot(folder)
         except OSError as exc:  # one unreadable model folder is that model's problem, not the listing's

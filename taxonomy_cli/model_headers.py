@@ -192,13 +192,23 @@ def read_safetensors(path: str) -> SafetensorsHeader:
     data_bytes = size - 8 - length
     metadata: dict[str, str] = {}
     tensors: list[Tensor] = []
+    spans: list[tuple[int, int, str]] = []
     for name, entry in header.items():
         if name == "__metadata__":
             if not isinstance(entry, dict):
                 raise ModelFileError(f"{path}: malformed safetensors header: __metadata__ is not a mapping")
             metadata = {clean(str(k), 256): clean(str(v)) for k, v in list(entry.items())[:KEEP_ARRAY]}
             continue
-        tensors.append(_safetensors_tensor(name, entry, data_bytes, path))
+        tensor, begin, end = _safetensors_tensor(name, entry, data_bytes, path)
+        tensors.append(tensor)
+        spans.append((begin, end, tensor.name))
+    spans.sort()
+    for (_, end, first), (begin, _, second) in zip(spans, spans[1:]):
+        if begin < end:  # two tensors claiming the same bytes: counting both would invent parameters
+            raise ModelFileError(
+                f"{path}: malformed safetensors header: tensors {clean(first, 120)!r} and {clean(second, 120)!r} "
+                "overlap in the file"
+            )
     return SafetensorsHeader(tuple(tensors), metadata, size)
 
 
@@ -237,7 +247,9 @@ def _parse_header_json(raw: bytes, path: str) -> dict:
     return header
 
 
-def _safetensors_tensor(name: str, entry: object, data_bytes: int, path: str) -> Tensor:
+def _safetensors_tensor(name: str, entry: object, data_bytes: int, path: str) -> tuple[Tensor, int, int]:
+    """One declared tensor, checked against the bytes it claims (a dtype taxo does not know still stores each
+    element in at least one bit), and where it lies in the data."""
     shown = clean(name, 120)
     if not isinstance(entry, _TensorEntry):
         raise ModelFileError(f"{path}: malformed safetensors header: tensor {shown!r} needs dtype, shape, data_offsets")
@@ -252,9 +264,10 @@ def _safetensors_tensor(name: str, entry: object, data_bytes: int, path: str) ->
         )
     begin, end = offsets
     bits = SAFETENSORS_BITS.get(dtype)
-    if end < begin or (bits is not None and math.prod(shape) * bits != (end - begin) * 8):
+    elements = math.prod(shape)
+    if end < begin or (bits is not None and elements * bits != (end - begin) * 8) or elements > (end - begin) * 8:
         raise ModelFileError(f"{path}: malformed safetensors header: tensor {shown!r}'s size does not match its shape")
-    return Tensor(clean(name, 1024), dtype, tuple(shape))
+    return Tensor(clean(name, 1024), dtype, tuple(shape)), begin, end
 
 
 def _whole(value: object, limit: int) -> bool:

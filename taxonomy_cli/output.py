@@ -210,8 +210,22 @@ def json_text(data: object, indent: int | None = None, ensure_ascii: bool = Fals
     import json  # lazy: only JSON output needs it
 
     separators = (",", ":") if indent is None else (",", ": ")
-    text = json.dumps(data, ensure_ascii=ensure_ascii, indent=indent, separators=separators)
+    try:
+        text = json.dumps(data, ensure_ascii=ensure_ascii, indent=indent, separators=separators, allow_nan=False)
+    except ValueError:  # a NaN or infinity read from a model file: JSON has no such numbers, so they become text
+        text = json.dumps(_finite(data), ensure_ascii=ensure_ascii, indent=indent, separators=separators)
     return _UNSAFE.sub(_json_escape, text)
+
+
+def _finite(value: object) -> object:
+    """`value` with every NaN or infinite float as the text Python writes for it ('nan', 'inf', '-inf')."""
+    if isinstance(value, float):
+        return value if value == value and value not in (float("inf"), float("-inf")) else repr(value)
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(item) for item in value]
+    return value
 
 
 def emit_json_utf8(encoded: bytes, data: Callable[[], object]) -> None:

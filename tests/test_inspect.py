@@ -461,6 +461,29 @@ def test_hf_cache_lists_each_model_one_row(taxo, tmp_path, monkeypatch):
     assert snapshot(root) == before
 
 
+def test_a_hostile_cache_entry_is_its_own_row_not_an_empty_listing(taxo, tmp_path, monkeypatch):
+    root = make_cache(tmp_path / "hub")
+    (root / "models--evil--loop").symlink_to(root / "models--evil--loop")  # a folder that links to itself
+    monkeypatch.setenv("HF_HUB_CACHE", str(root))
+    result = taxo("inspect", "--hf-cache", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    rows = {row["repo"]: row for row in json.loads(result.stdout)["models"]}
+    assert "mistralai/Mistral-7B-v0.1" in rows and "acme/Tiny-Llama-Chat" in rows
+    assert rows["evil/loop"]["error"]
+
+
+def test_a_cache_past_the_listing_limit_says_it_was_cut(taxo, tmp_path, monkeypatch):
+    from taxonomy_cli import hf_cache
+
+    root = make_cache(tmp_path / "hub")
+    monkeypatch.setenv("HF_HUB_CACHE", str(root))
+    monkeypatch.setattr(hf_cache, "MAX_REPOS", 2)
+    result = taxo("inspect", "--hf-cache", "--format", "json")
+    assert result.exit_code == 0
+    assert len(json.loads(result.stdout)["models"]) == 2
+    assert "taxo: note: the cache holds more than 2 models: 2 of them are listed" in result.stderr
+
+
 def test_inspect_a_cached_model_by_repo_id_and_by_cache_folder(taxo, tmp_path, monkeypatch):
     root = make_cache(tmp_path / "hub")
     monkeypatch.setenv("HF_HUB_CACHE", str(root))
@@ -567,6 +590,9 @@ def _tensor(dtype: str, shape: list, offsets: list) -> dict:
         ({"w": _tensor("F32", [True], [0, 4])}, b"\0" * 4, "has a bad shape"),
         ({"w": _tensor("F32", [1] * 100, [0, 4])}, b"\0" * 4, "has a bad shape"),
         ({"w": _tensor("<script>", [1], [0, 4])}, b"\0" * 4, "has a bad dtype"),
+        # a dtype taxo does not know still takes at least a bit an element: no 292-digit "exact" counts
+        ({"w": _tensor("F9_NEW", [2**40] * 8, [0, 4])}, b"\0" * 4, "size does not match its shape"),
+        ({"a": _tensor("F32", [2], [0, 8]), "b": _tensor("F32", [2], [4, 12])}, b"\0" * 12, "overlap in the file"),
         ({"w": {"dtype": "F32"}}, b"", "needs dtype, shape, data_offsets"),
         ({"__metadata__": [1]}, b"", "__metadata__ is not a mapping"),
     ],
@@ -576,6 +602,16 @@ def test_malformed_safetensors_headers(taxo, tmp_path, header, tail, expected):
     result = taxo("inspect", str(path))
     assert result.exit_code == 4
     assert expected in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_nan_in_model_metadata_is_still_json(taxo, tmp_path):
+    path = tmp_path / "nan.gguf"
+    write_gguf(path, llama_metadata(**{"llama.rope.freq_base": float("nan"), "llama.attention.scale": float("inf")}),
+               llama_gguf_tensors(TINY))  # fmt: skip
+    result = taxo("inspect", str(path), "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    assert "NaN" not in result.stdout and "Infinity" not in result.stdout
+    json.loads(result.stdout)  # strict JSON: Python's parser accepts NaN, so check the text above too
 
 
 def test_too_many_tensors_are_refused(taxo, tmp_path):
