@@ -63,6 +63,8 @@ SECTIONS = (
 )
 FIRST_YEAR, LAST_YEAR = 1950, 2100  # dates: timelines span at most these years
 MAX_LINEAGE = 100  # generations of fine-tuning from a pre-trained base: cards and trees walk them all
+MAX_TOTAL_CHARACTERS = 64 * 1024 * 1024  # all catalogue files of one run (the bundled ones: ~2 MB)
+MAX_NAMES = 1000  # names one model, family or term may have (id, name, aliases, repositories, API ids)
 MAX_QUANTITY = 10**18  # parameters, tokens, context: a billion times today's largest; later code may rely on it
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9.\-]*$")
 DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -203,11 +205,19 @@ def display_names(paths: Sequence[Path]) -> list[str]:
 def load(files: Sequence[Path], names: Sequence[str] | None = None) -> Catalog:
     """Read and validate the given files as one catalogue; raise CatalogError listing every problem."""
     builder = _Builder()
+    total = 0
     for path, name in zip(files, names or display_names(files)):
         try:
-            document = yamlfile.parse(yamlfile.read_text(path), name)
+            text = yamlfile.read_text(path)
+            total += len(text)
+            if total > MAX_TOTAL_CHARACTERS:  # each file is bounded; so is what one run may read in all
+                raise CatalogError([f"{name}: the catalogue files add up to more than {MAX_TOTAL_CHARACTERS:,} "
+                                    "characters: taxo reads at most that much in one run"])  # fmt: skip
+            document = yamlfile.parse(text, name)
         except CatalogError as exc:
             builder.problems.extend(exc.problems)
+            if total > MAX_TOTAL_CHARACTERS:
+                break
             continue
         builder.add_document(document, name)
     return builder.finish()
@@ -747,6 +757,10 @@ class _Builder:
         # A model and its family may share a name (gpt-4): lookups prefer the model, and the family is also
         # found as "<name> family". Two models, or two families, may not share one.
         owner = f"{kind} '{ident}'"
+        names = tuple(names)
+        if len(names) > MAX_NAMES:
+            f.problem("aliases", f"{len(names):,} names is more than a model needs (the limit is {MAX_NAMES:,})")
+            return
         for name in names:
             if not normalise(name):
                 f.problem("aliases", f"the name {name!r} has no letter or digit: it could never be looked up")

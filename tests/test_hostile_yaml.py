@@ -224,3 +224,26 @@ def test_taxo_speaks_its_own_limit_whatever_the_yaml_library_does(taxo, tmp_path
     path.write_text("a: " + "{x: " * 5000 + "1" + "}" * 5000 + "\n")
     for result in run_both(taxo, path):
         assert_refused(result, f"deep.yaml:1: nesting is deeper than {yamlfile.MAX_DEPTH} levels")
+
+
+def test_what_one_run_reads_is_bounded_in_total_not_only_per_file(taxo, tmp_path, monkeypatch):
+    from taxonomy_cli import catalog
+
+    monkeypatch.setattr(catalog, "MAX_TOTAL_CHARACTERS", 3_000_000)  # above the bundled catalogue alone
+    for number in range(4):
+        (tmp_path / f"part-{number}.yaml").write_text("# " + "x" * 900_000 + "\nmodels: []\n", encoding="utf-8")
+    result = taxo("--catalog", str(tmp_path), "show", "phi-2", env={"TAXO_NO_CACHE": "1"})
+    assert_refused(result, "the catalogue files add up to more than 3,000,000 characters")
+
+
+def test_a_model_with_a_flood_of_names_is_refused(taxo, tmp_path):
+    path = tmp_path / "names.yaml"
+    aliases = ", ".join(f"alias-{n}" for n in range(1500))
+    path.write_text(
+        "models:\n  - id: flood\n    name: Flood\n    organization: openai\n    aliases: [" + aliases + "]\n"
+        "    architecture: decoder-only transformer\n    modalities: {input: [text], output: [text]}\n"
+        "    weights: open\n    stage: base\n    sources: [gpt-4-report]\n",
+        encoding="utf-8",
+    )
+    for result in run_both(taxo, path):
+        assert_refused(result, "names.yaml:5: model 'flood': aliases: 1,502 names is more than a model needs")
