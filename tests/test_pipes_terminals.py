@@ -389,3 +389,43 @@ def test_ctrl_c_from_outside_exits_130_without_a_trace():
     stdout, stderr = process.communicate(timeout=120)
     assert process.returncode == 130
     assert stdout == "" and "Traceback" not in stderr and "KeyboardInterrupt" not in stderr
+
+
+# -- closed and full streams (issue 20): the exit code still tells, one line at most, never a traceback -----------
+
+
+def _streams_run(argv: list[str], condition: str) -> subprocess.CompletedProcess:
+    """Run taxo with one standard stream closed or full (/dev/full: every write fails with ENOSPC)."""
+    prefix, extra = command("module")
+    env = base_env(**extra)
+    streams: dict = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE}
+    opened = []
+    if condition.endswith("full"):
+        opened.append(open(os.devnull.replace("null", "full"), "w"))  # noqa: SIM115 - closed below
+        streams["stdout" if condition.startswith("stdout") else "stderr"] = opened[0]
+    closing = {"stdout-closed": 1, "stderr-closed": 2}.get(condition)
+    try:
+        return subprocess.run(
+            [*prefix, *argv], text=True, env=env, timeout=120, close_fds=True,
+            preexec_fn=(lambda: os.close(closing)) if closing else None,  # noqa: PLW1509 - the child closes its own
+            **streams,
+        )  # fmt: skip
+    finally:
+        for file in opened:
+            file.close()
+
+
+@pytest.mark.skipif(not (POSIX and os.path.exists("/dev/full")), reason="POSIX streams and /dev/full")
+@pytest.mark.parametrize("condition", ["stdout-closed", "stdout-full", "stderr-closed", "stderr-full"])
+@pytest.mark.parametrize("argv", [*FIRST_EXAMPLES, ["show", "no-such-model"]], ids=" ".join)
+def test_closed_and_full_streams_keep_the_exit_code_and_never_trace(argv, condition):
+    normal = run(argv)
+    result = _streams_run(argv, condition)
+    stderr = result.stderr or ""
+    assert "Traceback" not in stderr and "Exception ignored" not in stderr, stderr
+    if condition.startswith("stderr") or normal.returncode != 0 or not normal.stdout:
+        assert result.returncode == normal.returncode, (condition, stderr)  # messages lost, the code kept
+    else:  # the output itself cannot be written: one line says so, exit 1
+        assert result.returncode == 1, (condition, stderr)
+        errors = [line for line in stderr.splitlines() if not line.startswith("taxo: note: ")]
+        assert len(errors) == 1 and errors[0].startswith("taxo: error: cannot write the output"), stderr
