@@ -109,11 +109,24 @@ def _make_folder(folder: Path) -> None:
 
 def _key(files: Sequence[Path], names: Sequence[str]) -> bytes:
     """Everything the cached catalogue depends on, as bytes compared whole."""
-    # All of taxo's own modules, not just today's loader: whatever the loader comes to import is covered too.
-    code = sorted(entry.path for entry in os.scandir(Path(__file__).parent) if entry.name.endswith(".py"))
+    # All of taxo's own modules, however deep, not just today's loader: whatever it comes to import is covered too.
+    code = sorted(_modules(Path(__file__).parent))
     stamps = [(str(path), name, *_stamp(path)) for path, name in zip(files, names)]
     stamps += [(path, "", *_stamp(path)) for path in code]
     return repr((FORMAT, __version__, sys.version, stamps)).encode()
+
+
+def _modules(package: Path) -> list[str]:
+    """Every .py file of the package, in sub-packages too (not bytecode caches, not the bundled catalogue's YAML)."""
+    found, pending = [], [os.fspath(package)]
+    while pending:
+        with os.scandir(pending.pop()) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False) and entry.name != "__pycache__":
+                    pending.append(entry.path)
+                elif entry.name.endswith(".py"):
+                    found.append(entry.path)
+    return found
 
 
 def _stamp(path: Path) -> tuple[int, ...]:

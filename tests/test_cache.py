@@ -336,3 +336,14 @@ def test_a_missing_home_means_no_cache_and_is_not_created(taxo, tmp_path, which)
     result = taxo("show", "phi-2", env=env)
     assert result.exit_code == 0
     assert not missing.exists()
+
+
+def test_the_cache_key_covers_modules_in_sub_packages_too(tmp_path, monkeypatch):
+    package = tmp_path / "pkg"
+    (package / "deeper" / "__pycache__").mkdir(parents=True)
+    for name in ("a.py", "deeper/b.py", "deeper/__pycache__/b.cpython-311.pyc", "deeper/notes.txt"):
+        (package / name).write_text("", encoding="utf-8")
+    assert sorted(cache._modules(package)) == [str(package / "a.py"), str(package / "deeper" / "b.py")]
+    key = cache._key([], [])
+    taxo_modules = cache._modules(Path(cache.__file__).parent)
+    assert all(module.encode() in key for module in taxo_modules)
