@@ -15,6 +15,7 @@ from pathlib import Path
 
 from taxonomy_cli import yamlfile
 from taxonomy_cli.errors import CatalogError, UsageError
+from taxonomy_cli.wording import with_article
 from taxonomy_cli.records import (
     INPUT_MODALITIES,
     OUTPUT_MODALITIES,
@@ -709,7 +710,7 @@ class _Builder:
         if status is Status.UNDISCLOSED and value is not None:
             f.problem("value", "an undisclosed number has no value: use status official/derived/estimate, or drop it")
         if status is not None and status is not Status.UNDISCLOSED and value is None and "value" not in f.mapping:
-            f.problem("value", f"missing: a {status.value} number needs a value (or status: undisclosed)")
+            f.problem("value", f"missing: {with_article(status.value)} number needs a value (or status: undisclosed)")
         if status is Status.DERIVED and not method:
             f.problem("method", "a derived number must say how it was computed ('method')")
         if status is Status.ESTIMATE and not estimate_by:

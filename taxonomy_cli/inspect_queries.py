@@ -12,6 +12,7 @@ from collections.abc import Iterable
 
 from taxonomy_cli import queries
 from taxonomy_cli.names import normalise
+from taxonomy_cli.wording import with_article
 from taxonomy_cli.inspect_records import CachedModel, CatalogueMatch, Fact, Inspection, ModelFiles, Origin
 from taxonomy_cli.records import (
     ArchitectureKind,
@@ -230,7 +231,7 @@ def _from_catalogue(
         origins["license"] = Origin.FILE
     if evidence and evidence.when and evidence.stage is not model.stage:
         notes.append(
-            f"the catalogue says {model.name} is a {model.stage.value} model, and the files show a sign of "
+            f"the catalogue says {model.name} is {with_article(model.stage.value)} model, and the files show a sign of "
             f"{evidence.stage.value} ({evidence.id}): the catalogue's stage is used"
         )
     return model._replace(**changes), tuple(origins.items())

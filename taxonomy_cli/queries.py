@@ -9,6 +9,7 @@ from taxonomy_cli.errors import NotFound
 from taxonomy_cli.names import normalise
 from taxonomy_cli.records import Catalog, Family, License, Membership, Model, Myth, Quantity, Rule, Source, Status, Term
 from taxonomy_cli.units import short_count
+from taxonomy_cli.wording import with_article
 
 
 def name_index(catalog: Catalog) -> dict[str, Model | Family]:
@@ -323,7 +324,7 @@ def _misses(catalog: Catalog, rule: Rule, model: Model) -> list[str]:
         elif key == "inputs_only" and not set(model.inputs) <= set(expected):
             misses.append(f"it takes other inputs than {', '.join(expected)}")
         elif key == "architecture_excludes" and any(word in model.architecture.lower() for word in expected):
-            misses.append(f"it is an {model.architecture}, not a text generator")
+            misses.append(f"it is {with_article(model.architecture)}, not a text generator")
         elif key == "output_any" and not set(expected) & set(model.outputs):
             misses.append(f"it produces no {' or '.join(expected)} output")
         elif key == "inputs_at_least" and len(set(model.inputs) - {"code"}) < expected:

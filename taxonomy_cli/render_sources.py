@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from taxonomy_cli import queries
 from taxonomy_cli.document import Document, Field, Section
+from taxonomy_cli.wording import counted
 from taxonomy_cli.records import Catalog, Family, Model, Myth, Term
 
 
@@ -24,8 +25,8 @@ def myths_document(catalog: Catalog, myths: tuple[Myth, ...], about: str | None)
         sources = "; ".join(f"{s.title} <{s.url}>" for s in queries.sources_of(catalog, myth.sources))
         subjects = ", ".join(myth.about)
         bullets.append(f"Myth: {myth.claim}\nFact: {myth.correction}\nAbout: {subjects}\nSource: {sources}")
-    title = f"Myths about {about}" if about else "Common myths, corrected"
-    summary = f"{len(myths)} wrong claims seen in articles about AI models, each corrected from a primary source."
+    title = f"Myths about {queries.find_subject(catalog, about).name}" if about else "Common myths, corrected"
+    summary = f"{counted(len(myths), 'wrong claim')} seen in articles about AI models, each corrected from a primary source."
     empty = ("No myths about this in the catalogue.",) if not myths else ()
     return Document(title, summary, (Section("", bullets=tuple(bullets), paragraphs=empty),))
 
