@@ -272,14 +272,6 @@ def _complete_modalities(incomplete: str) -> list[str]:
     return _completions(INPUT_MODALITIES | OUTPUT_MODALITIES, incomplete)
 
 
-def _resolve_format(chosen):  # noqa: ANN001, ANN202 - a Format or a TableFormat, returned as the same type
-    if chosen.value != "auto":
-        return chosen
-    from taxonomy_cli.output import stdout_is_terminal
-
-    return type(chosen)("table" if stdout_is_terminal() or os.environ.get("FORCE_COLOR") else "plain")
-
-
 def _version(value: bool) -> None:
     if not value:
         return
@@ -293,6 +285,8 @@ def _version(value: bool) -> None:
 FormatOption = Annotated[
     Format, typer.Option("--format", "-f", help="auto (table on a terminal, plain when piped), table, plain or json.")
 ]
+
+PagerOption = Annotated[bool, typer.Option("--pager", help="Page the output (only on a terminal; never when piped).")]
 
 TableFormatOption = Annotated[
     TableFormat,
@@ -327,7 +321,10 @@ def root(
 def show(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="A model or family: id, name or alias.", autocompletion=_complete_names)],
+    detail: Annotated[bool, typer.Option("--detail", help="Also show how each figure was derived, and the sources' "
+                                         "notes.")] = False,
     output_format: FormatOption = Format.AUTO,
+    pager: PagerOption = False,
 ) -> None:
     """Show a model card (or a family and its members), with sources.
 
@@ -338,22 +335,10 @@ def show(
       taxo show llama-3
     """
     from taxonomy_cli import queries, render_card
-    from taxonomy_cli.output import emit_document, emit_json
-    from taxonomy_cli.records import Model
+    from taxonomy_cli.output import emit
 
     catalog = _catalog(ctx)
-    record = queries.find(catalog, name)
-    fmt = _resolve_format(output_format)
-    if fmt is Format.JSON:
-        is_model = isinstance(record, Model)
-        emit_json(render_card.model_data(catalog, record) if is_model else render_card.family_data(catalog, record))
-        return
-    document = (
-        render_card.model_document(catalog, record)
-        if isinstance(record, Model)
-        else render_card.family_document(catalog, record)
-    )
-    emit_document(document, rich=fmt is Format.TABLE)
+    emit(render_card.card_view(catalog, queries.find(catalog, name), detail), output_format.value, pager)
 
 
 def _complete_terms(incomplete: str) -> list[str]:
@@ -377,6 +362,7 @@ def explain(
     level: Annotated[Level, typer.Option("--level", "-l", help="all, newcomer (analogy + plain words), plain, "
                                          "or technical (sourced definition, relations).")] = Level.ALL,
     output_format: FormatOption = Format.AUTO,
+    pager: PagerOption = False,
 ) -> None:
     """Explain a term: an analogy, plain words, the sourced definition, examples and misconceptions.
 
@@ -387,16 +373,11 @@ def explain(
       taxo explain rlhf --format json
     """
     from taxonomy_cli import queries, render_explain
-    from taxonomy_cli.output import emit_document, emit_json
+    from taxonomy_cli.output import emit
 
     catalog = _catalog(ctx)
     found = queries.find_term(catalog, term)
-    fmt = _resolve_format(output_format)
-    if fmt is Format.JSON:
-        emit_json(render_explain.term_data(catalog, found))
-        return
-    document = render_explain.term_document(catalog, found, render_explain.Level(level.value))
-    emit_document(document, rich=fmt is Format.TABLE)
+    emit(render_explain.term_view(catalog, found, render_explain.Level(level.value)), output_format.value, pager)
 
 
 def _complete_anything(incomplete: str) -> list[str]:
@@ -411,6 +392,7 @@ def compare(
                                                "or a model and categories (phi-2 llm slm).",
                                                autocompletion=_complete_anything)],
     output_format: TableFormatOption = TableFormat.AUTO,
+    pager: PagerOption = False,
 ) -> None:
     """Put categories or models side by side on the same axes, or test a model against categories.
 
@@ -422,24 +404,11 @@ def compare(
       taxo compare phi-2 llm slm --format markdown
     """
     from taxonomy_cli import queries, render_compare
-    from taxonomy_cli.output import emit_document, emit_json
+    from taxonomy_cli.output import emit
 
     catalog = _catalog(ctx)
     subjects = [queries.resolve(catalog, name) for name in names]
-    fmt = _resolve_format(output_format)
-    if fmt is TableFormat.JSON:
-        emit_json(render_compare.compare_data(catalog, subjects))
-    elif fmt is TableFormat.MARKDOWN:
-        from taxonomy_cli.output import emit_text
-
-        emit_text(render_compare.compare_markdown(catalog, subjects).rstrip("\n"))
-    elif fmt is TableFormat.CSV:
-        from taxonomy_cli.output import emit_text
-        from taxonomy_cli.tabular import to_csv
-
-        emit_text(to_csv(*render_compare.compare_rows(catalog, subjects)).rstrip("\n"))
-    else:
-        emit_document(render_compare.compare_document(catalog, subjects), rich=fmt is TableFormat.TABLE)
+    emit(render_compare.compare_view(catalog, subjects), output_format.value, pager)
 
 
 @app.command()
@@ -450,6 +419,7 @@ def tree(
     lineage: Annotated[bool, typer.Option("--lineage/--no-lineage", help="Also draw base → instruct → chat chains.")
                        ] = True,
     output_format: FormatOption = Format.AUTO,
+    pager: PagerOption = False,
 ) -> None:
     """Draw the taxonomy: foundation models, the LLMs, SLMs and other kinds under them, and lineage.
 
@@ -460,14 +430,9 @@ def tree(
       taxo tree --format json
     """
     from taxonomy_cli import render_tree
-    from taxonomy_cli.output import emit_document, emit_json
+    from taxonomy_cli.output import emit
 
-    catalog = _catalog(ctx)
-    fmt = _resolve_format(output_format)
-    if fmt is Format.JSON:
-        emit_json(render_tree.tree_data(catalog, depth))
-        return
-    emit_document(render_tree.tree_document(catalog, depth, lineage), rich=fmt is Format.TABLE)
+    emit(render_tree.tree_view(_catalog(ctx), depth, lineage), output_format.value, pager)
 
 
 @app.command()
@@ -476,6 +441,7 @@ def myths(
     about: Annotated[Optional[str], typer.Argument(help="Only myths about this model, family or term.",
                                                    autocompletion=_complete_anything)] = None,
     output_format: TableFormatOption = TableFormat.AUTO,
+    pager: PagerOption = False,
 ) -> None:
     """List common wrong claims about models and terms, each corrected from a primary source.
 
@@ -486,17 +452,10 @@ def myths(
       taxo myths --format json
     """
     from taxonomy_cli import queries, render_sources
-    from taxonomy_cli.output import emit_document, emit_json, emit_listing
+    from taxonomy_cli.output import emit
 
     catalog = _catalog(ctx)
-    found = queries.myths_for(catalog, about)
-    fmt = _resolve_format(output_format)
-    if fmt is TableFormat.JSON:
-        emit_json([render_sources.myth_data(catalog, m) for m in found])
-    elif fmt in (TableFormat.CSV, TableFormat.MARKDOWN):
-        emit_listing(fmt.value, render_sources.MYTH_COLUMNS, render_sources.myth_rows(catalog, found))
-    else:
-        emit_document(render_sources.myths_document(catalog, found, about), rich=fmt is TableFormat.TABLE)
+    emit(render_sources.myths_view(catalog, queries.myths_for(catalog, about), about), output_format.value, pager)
 
 
 @app.command()
@@ -504,6 +463,7 @@ def sources(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="A model, family or term.", autocompletion=_complete_anything)],
     output_format: TableFormatOption = TableFormat.AUTO,
+    pager: PagerOption = False,
 ) -> None:
     """List every source behind a card, and which fields each one supports.
 
@@ -513,17 +473,10 @@ def sources(
       taxo sources llm --format json
     """
     from taxonomy_cli import queries, render_sources
-    from taxonomy_cli.output import emit_document, emit_json, emit_listing
+    from taxonomy_cli.output import emit
 
     catalog = _catalog(ctx)
-    record = queries.find_subject(catalog, name)
-    fmt = _resolve_format(output_format)
-    if fmt is TableFormat.JSON:
-        emit_json(render_sources.sources_data(catalog, record))
-    elif fmt in (TableFormat.CSV, TableFormat.MARKDOWN):
-        emit_listing(fmt.value, render_sources.SOURCE_COLUMNS, render_sources.source_rows(catalog, record))
-    else:
-        emit_document(render_sources.sources_document(catalog, record), rich=fmt is TableFormat.TABLE)
+    emit(render_sources.sources_view(catalog, queries.find_subject(catalog, name)), output_format.value, pager)
 
 
 @app.command()
@@ -542,36 +495,18 @@ def validate(
       taxo validate
       taxo validate my-models.yaml
     """
-    from taxonomy_cli import catalog
-    from taxonomy_cli.output import emit_json
+    from taxonomy_cli import catalog, render_validate
+    from taxonomy_cli.output import emit, resolve_format
 
     state = ctx.find_root().obj
     files = catalog.files([*state.get("paths", ()), *(paths or ())])
     try:
         loaded = catalog.load(files)
     except CatalogError as exc:
-        if _resolve_format(output_format) is Format.JSON:
-            emit_json({"ok": False, "files": len(files), "problems": list(exc.problems)})
+        if resolve_format(output_format.value) == "json":
+            emit(render_validate.problems_view(len(files), exc.problems), "json")
         raise
-    summary = {
-        "ok": True,
-        "files": len(files),
-        "models": len(loaded.models),
-        "families": len(loaded.families),
-        "organizations": len(loaded.organizations),
-        "sources": len(loaded.sources),
-        "myths": len(loaded.myths),
-        "problems": [],
-    }
-    if _resolve_format(output_format) is Format.JSON:
-        from taxonomy_cli.output import emit_json
-
-        emit_json(summary)
-        return
-    sys.stdout.write(
-        f"ok: {summary['files']} files, {summary['models']} models, {summary['families']} families, "
-        f"{summary['organizations']} organizations, {summary['sources']} sources, {summary['myths']} myths\n"
-    )
+    emit(render_validate.validation_view(len(files), loaded), output_format.value)
 
 
 # -- exploring the catalogue: list, search, timeline, chart -------------------------------------------------
@@ -598,8 +533,6 @@ class Metric(str, Enum):
     PARAMS = "params"
     CONTEXT = "context"
 
-
-PagerOption = Annotated[bool, typer.Option("--pager", help="Page the output (only on a terminal; never when piped).")]
 
 
 def _filter_option(flag: str, text: str, metavar: str, complete):  # noqa: ANN001, ANN202 - a typer annotation
@@ -633,30 +566,20 @@ UntilOption = Annotated[
 ]
 
 
-def _select(ctx: typer.Context, *options):  # noqa: ANN002, ANN202 - the filter options, in signature order
+def _select(ctx: typer.Context, **filters: object):  # noqa: ANN202 - explore.Selection
     """The models the filter options keep (and those left out for lack of a number), as records.Listed: chosen
-    from the cached listing, without loading the catalogue."""
+    from the cached listing, without loading the catalogue. `filters` are explore.make_filters' keywords."""
     from taxonomy_cli import explore
     from taxonomy_cli.records import Listing
 
-    names = (
-        "categories", "organizations", "families", "weights", "stages", "modalities", "parameters", "since", "until"
-    )  # fmt: skip
     listed = _derived(ctx, "listing", explore.listing, Listing)
-    return explore.select(listed, explore.make_filters(listed, **dict(zip(names, options, strict=True))))
+    return explore.select(listed, explore.make_filters(listed, **filters))
 
 
 def _models(ctx: typer.Context, listed) -> tuple:  # noqa: ANN001
     """The catalogue's records of models chosen as records.Listed."""
     models = _catalog(ctx).models
     return tuple(models[m.id] for m in listed)
-
-
-def _notes(messages) -> None:  # noqa: ANN001
-    from taxonomy_cli.output import note
-
-    for message in messages:
-        note(message)
 
 
 @app.command(name="list")
@@ -689,30 +612,15 @@ def list_(
       taxo list --since 2024 --modality image --format csv > models.csv
     """
     from taxonomy_cli import explore, render_list
-    from taxonomy_cli.output import emit_json_utf8, emit_listing
+    from taxonomy_cli.output import emit
 
-    selection = _select(ctx, category, org, family, weights, stage, modality, params, since, until)
+    selection = _select(ctx, categories=category, organizations=org, families=family, weights=weights, stages=stage,
+                         modalities=modality, parameters=params, since=since, until=until)
     ordered = explore.sort_models(selection.models, sort.value, reverse)
     listed = ordered[:limit] if limit else ordered
-    fmt = _resolve_format(output_format)
-    if fmt is TableFormat.JSON:
-        models_json = _derived(ctx, "models-json", render_list.models_json, dict)
-        emit_json_utf8(render_list.list_json(models_json, listed, len(ordered), selection.excluded),
-                       lambda: render_list.list_data(_catalog(ctx), _models(ctx, listed), len(ordered),
-                                                     selection.excluded))  # fmt: skip
-        return
-    catalog, shown = _catalog(ctx), _models(ctx, listed)
-    if fmt is TableFormat.CSV:
-        emit_listing("csv", render_list.CSV_COLUMNS, [render_list.csv_row(catalog, m) for m in shown], pager=pager)
-    else:
-        rows = [render_list.list_row(catalog, m) for m in shown]
-        styles = [render_list.list_styles(m) for m in shown]
-        emit_listing(fmt.value, render_list.LIST_COLUMNS, rows, styles, render_list.LIST_OPTIONAL, pager)
-    _notes(render_list.exclusion_notes(selection.excluded))
-    if not ordered:
-        _notes(["no model matches these filters"])
-    elif len(shown) < len(ordered):
-        _notes([f"showing {len(shown)} of {len(ordered)} models (--limit {limit})"])
+    models_json = lambda: _derived(ctx, "models-json", render_list.models_json, dict)  # noqa: E731
+    view = render_list.list_view(lambda: _catalog(ctx), listed, len(ordered), selection.excluded, models_json, limit)
+    emit(view, output_format.value, pager)
 
 
 @app.command()
@@ -735,23 +643,13 @@ def search(
     """
     from taxonomy_cli import explore, render_list
     from taxonomy_cli.errors import NotFound
-    from taxonomy_cli.output import emit_json, emit_listing
+    from taxonomy_cli.output import emit
 
     words = " ".join(query)
     hits = explore.search(_derived(ctx, "search", explore.search_index, dict), words)
     if not hits:
         raise NotFound(f"nothing matches {words!r} (try a shorter or different word, or 'taxo list')")
-    shown = hits[:limit]
-    fmt = _resolve_format(output_format)
-    if fmt is TableFormat.JSON:
-        emit_json(render_list.search_data(words, shown, len(hits)))
-        return
-    columns = render_list.SEARCH_CSV_COLUMNS if fmt is TableFormat.CSV else render_list.SEARCH_COLUMNS
-    styles = [render_list.hit_styles(h) for h in shown]
-    rows = [render_list.hit_row(h) for h in shown]
-    emit_listing(fmt.value, columns, rows, styles, render_list.SEARCH_OPTIONAL, pager)
-    if len(shown) < len(hits):
-        _notes([f"showing {len(shown)} of {len(hits)} hits (--limit {len(hits)} for all)"])
+    emit(render_list.search_view(words, hits, limit), output_format.value, pager)
 
 
 @app.command()
@@ -782,24 +680,14 @@ def timeline(
       taxo timeline --format csv > releases.csv
     """
     from taxonomy_cli import explore, render_list, render_timeline
-    from taxonomy_cli.output import emit_json, emit_listing, emit_picture, emit_plain, width
+    from taxonomy_cli.output import emit
 
-    selection = _select(ctx, category, org, family, weights, stage, modality, params, since, until)
+    selection = _select(ctx, categories=category, organizations=org, families=family, weights=weights, stages=stage,
+                         modalities=modality, parameters=params, since=since, until=until)
     history = explore.timeline(_catalog(ctx), _models(ctx, selection.models), by.value, group.value)
-    fmt = _resolve_format(output_format)
     excluded = render_list.excluded_data(selection.excluded)
-    if fmt is TableFormat.JSON:
-        emit_json(render_timeline.timeline_data(history, excluded))
-        return
-    if fmt is TableFormat.CSV:
-        emit_listing("csv", render_timeline.CSV_COLUMNS, render_timeline.timeline_rows(history), pager=pager)
-    elif fmt is TableFormat.MARKDOWN:
-        from taxonomy_cli import tabular
-
-        emit_plain(tabular.to_markdown(*render_timeline.grid(history)), pager)
-    else:
-        emit_picture(render_timeline.timeline_lines(history, width()), fmt is TableFormat.TABLE, pager)
-    _notes(render_list.exclusion_notes(selection.excluded))
+    notes = tuple(render_list.exclusion_notes(selection.excluded))
+    emit(render_timeline.timeline_view(history, excluded, notes), output_format.value, pager)
 
 
 @app.command()
@@ -827,22 +715,15 @@ def chart(
       taxo chart context --format markdown
     """
     from taxonomy_cli import explore, render_chart, render_list
-    from taxonomy_cli.output import emit_json, emit_listing, emit_picture, emit_plain, width
+    from taxonomy_cli.output import emit
 
-    selection = _select(ctx, category, org, family, weights, stage, modality, params, since, until)
+    selection = _select(ctx, categories=category, organizations=org, families=family, weights=weights, stages=stage,
+                         modalities=modality, parameters=params, since=since, until=until)
     catalog = _catalog(ctx)
     bars = explore.chart(catalog, _models(ctx, selection.models), metric.value)
-    fmt = _resolve_format(output_format)
-    if fmt is TableFormat.JSON:
-        emit_json(render_chart.chart_data(catalog, bars, render_list.excluded_data(selection.excluded)))
-        return
-    if fmt is TableFormat.CSV:
-        emit_listing("csv", render_chart.CSV_COLUMNS, render_chart.chart_rows(bars), pager=pager)
-    elif fmt is TableFormat.MARKDOWN:
-        emit_plain(render_chart.chart_markdown(catalog, bars), pager)
-    else:
-        emit_picture(render_chart.chart_lines(catalog, bars, width()), fmt is TableFormat.TABLE, pager)
-    _notes(render_list.exclusion_notes(selection.excluded))
+    excluded = render_list.excluded_data(selection.excluded)
+    notes = tuple(render_list.exclusion_notes(selection.excluded))
+    emit(render_chart.chart_view(catalog, bars, excluded, notes), output_format.value, pager)
 
 
 @app.command("inspect")
@@ -856,6 +737,7 @@ def inspect_command(
         bool, typer.Option("--hf-cache", help="List every model in the local Hugging Face cache, one row each.")
     ] = False,
     output_format: FormatOption = Format.AUTO,
+    pager: PagerOption = False,
 ) -> None:
     """Tell what a model on disk is: exact parameter count, stage, categories. Reads headers, never weights.
 
@@ -867,35 +749,24 @@ def inspect_command(
       taxo inspect --hf-cache
     """
     from taxonomy_cli import inspect_files, inspect_queries, render_inspect
-    from taxonomy_cli.output import emit_document, emit_json, note
+    from taxonomy_cli.output import emit
 
     if hf_cache == (path is not None):
         raise UsageError("give a PATH to inspect, or --hf-cache to list the Hugging Face cache (not both)")
     catalog = _catalog(ctx)
-    fmt = _resolve_format(output_format)
-    if hf_cache:
-        from taxonomy_cli import hf_cache as cache
+    if not hf_cache:
+        inspection = inspect_queries.identify(catalog, inspect_files.load(path))
+        emit(render_inspect.inspection_view(inspection), output_format.value, pager)
+        return
+    from taxonomy_cli import hf_cache as cache
 
-        root = cache.location()
-        if not root.is_dir():
-            raise NotFound(f"no Hugging Face cache at {root} (set HF_HUB_CACHE or HF_HOME to where it is)")
-        found = inspect_files.cached_repos(root)
-        rows = inspect_queries.identify_cached(catalog, inspect_files.read_cache(found[: cache.MAX_REPOS]))
-        if len(found) > cache.MAX_REPOS:
-            note(f"the cache holds more than {cache.MAX_REPOS:,} models: {cache.MAX_REPOS:,} of them are listed")
-        if fmt is Format.JSON:
-            emit_json(render_inspect.cache_data(str(root), rows))
-        else:
-            emit_document(render_inspect.cache_document(str(root), rows), rich=fmt is Format.TABLE)
-        failed = sum(1 for entry, _ in rows if entry.error)
-        if failed:
-            sys.stderr.write(f"taxo: warning: {failed} cached model(s) could not be read: see their rows\n")
-        return
-    inspection = inspect_queries.identify(catalog, inspect_files.load(path))
-    if fmt is Format.JSON:
-        emit_json(render_inspect.inspection_data(inspection))
-        return
-    emit_document(render_inspect.inspection_document(inspection), rich=fmt is Format.TABLE)
+    root = cache.location()
+    if not root.is_dir():
+        raise NotFound(f"no Hugging Face cache at {root} (set HF_HUB_CACHE or HF_HOME to where it is)")
+    found = inspect_files.cached_repos(root)
+    rows = inspect_queries.identify_cached(catalog, inspect_files.read_cache(found[: cache.MAX_REPOS]))
+    view = render_inspect.cache_view(str(root), rows, len(found) > cache.MAX_REPOS, cache.MAX_REPOS)
+    emit(view, output_format.value, pager)
 
 
 def main() -> None:

@@ -6,6 +6,7 @@ piped. Keeping one shape means one place decides how untrusted text is made safe
 
 # NamedTuples, not dataclasses, and no `from __future__ import annotations`: as for records.py, these classes are
 # defined at every start-up and a frozen dataclass costs ~0.6 ms to define (see records.py).
+from collections.abc import Callable
 from typing import NamedTuple
 
 
@@ -49,3 +50,28 @@ class Document(NamedTuple):
 # Renderers lay pictures out to a width; output.py prints them with colour on a terminal, as plain text otherwise.
 Span = tuple[str, str]
 Line = tuple[Span, ...]
+
+
+class Table(NamedTuple):
+    """Rows of a listing: (key, heading) columns, one dict per row; drawn as a rich table (optional columns dropped
+    first when narrow), plain columns, CSV or markdown."""
+
+    columns: tuple
+    rows: tuple
+    styles: tuple | None = None  # per row: {column key: style}
+    optional: tuple = ()
+
+
+class View(NamedTuple):
+    """What a command returns: its data and the ways it can be drawn, each built only when asked for, and its notes
+    (for stderr). output.emit picks one for the format asked and is the only place that writes."""
+
+    data: "Callable[[], object]"  # the JSON document
+    document: "Callable[[], Document] | None" = None  # table / plain
+    table: "Callable[[], Table] | None" = None  # table / plain when there is no document; csv and markdown always
+    picture: "Callable[[int], tuple[Line, ...]] | None" = None  # table / plain, laid out to a width
+    markdown: "Callable[[], str] | None" = None  # when markdown is not simply the table
+    csv: "Callable[[], Table] | None" = None  # when CSV rows are not the table's
+    json_utf8: "Callable[[], bytes | None] | None" = None  # the JSON already encoded (cached pieces), for a pipe
+    text: "Callable[[], str] | None" = None  # table / plain: a line or two of plain text (validate's summary)
+    notes: tuple = ()

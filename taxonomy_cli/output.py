@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import IO
 
-from taxonomy_cli.document import Document, Grid, Line, Section, TreeNode
+from taxonomy_cli.document import Document, Grid, Line, Section, TreeNode, View
 
 # Characters a terminal obeys or hides rather than shows: C0 controls except tab and newline, DEL, C1 controls,
 # the format characters (bidi overrides and isolates, zero-width ones, soft hyphen, invisible tag characters) and
@@ -258,19 +258,63 @@ def emit_text(text: str) -> None:
     sys.stdout.write(inert(text) + "\n")
 
 
-def emit_document(document: Document, rich: bool | None = None) -> None:
+def resolve_format(chosen: str) -> str:
+    """'auto' is a table on a terminal (or when colour is forced), plain text when piped; any other stays."""
+    import os
+
+    if chosen != "auto":
+        return chosen
+    return "table" if stdout_is_terminal() or os.environ.get("FORCE_COLOR") else "plain"
+
+
+def emit(view: View, chosen: str = "auto", pager: bool = False) -> None:
+    """The one way out: write `view` in the format chosen (json, table, plain, csv, markdown), paged when asked
+    and on a terminal, then its notes on stderr. Every command's output goes through here."""
+    fmt = resolve_format(chosen)
+    if fmt == "json":
+        encoded = view.json_utf8() if view.json_utf8 else None
+        if encoded is not None:
+            emit_json_utf8(encoded, view.data)
+        else:
+            emit_json(view.data())
+    elif fmt == "csv" and (view.csv or view.table):
+        table = (view.csv or view.table)()
+        emit_listing("csv", table.columns, table.rows, pager=pager)
+    elif fmt == "markdown" and (view.markdown or view.table):
+        if view.markdown:
+            emit_plain(inert(view.markdown().rstrip("\n")) + "\n", pager)
+        else:
+            table = view.table()
+            emit_listing("markdown", table.columns, table.rows, pager=pager)
+    elif view.text:
+        emit_plain(inert(view.text()), pager)
+    elif view.picture:
+        emit_picture(view.picture(width()), fmt == "table", pager)
+    elif view.document:
+        emit_document(view.document(), fmt == "table", pager)
+    elif view.table:
+        table = view.table()
+        emit_listing("table" if fmt == "table" else "plain", table.columns, table.rows, table.styles, table.optional,
+                     pager)  # fmt: skip
+    else:  # a format this view cannot be drawn in: the command's options should not have offered it
+        emit_json(view.data())
+    for message in view.notes:
+        note(message)
+
+
+def emit_document(document: Document, rich: bool | None = None, pager: bool = False) -> None:
     """A document as a rich panel on a terminal (or when forced), else as plain text."""
     import os
 
     use_rich = rich if rich is not None else (stdout_is_terminal() or bool(os.environ.get("FORCE_COLOR")))
     if not use_rich:
-        sys.stdout.write(plain(document))
+        emit_plain(plain(document), pager)
         return
     console = make_console()
     ascii_only = console.options.ascii_only or not can_show(console.file)
     if ascii_only:
         document = _each_text(document, ascii_text)
-    console.print(rich_renderable(document, console.width, ascii_only))
+    emit_renderable(rich_renderable(document, console.width, ascii_only), pager, console)
 
 
 def _each_text(value, change):  # noqa: ANN001, ANN202 - any part of a Document

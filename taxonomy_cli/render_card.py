@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from taxonomy_cli import queries
-from taxonomy_cli.document import Document, Field, Section
+from taxonomy_cli.document import Document, Field, Section, View
 from taxonomy_cli.records import Catalog, Family, Model, Quantity, Status
 from taxonomy_cli.units import grouped, short_context, short_count
 
@@ -131,29 +131,41 @@ class _Markers:
         return "".join(f"[{n}]" for n in numbers)
 
 
-def _quantity_text(quantity: Quantity, unit: str, mark: _Markers, short=short_count) -> str:
+def _quantity_text(quantity: Quantity, unit: str, mark: _Markers, short=short_count, detail: bool = True) -> str:
+    """A number, its exact value, status and sources; with `detail`, how it was derived and the sources' notes."""
     if quantity.status is Status.UNDISCLOSED or quantity.value is None:
         text = f"undisclosed {mark(quantity.sources)}"
     else:
         exact = grouped(quantity.value)
         text = f"{short(quantity.value)} ({exact}{unit}) · {quantity.status.value} {mark(quantity.sources)}"
-    if quantity.method:
+    if quantity.method and detail:
         text += f"\nhow: {quantity.method}"
     if quantity.estimate_by:
         text += f"\nestimate by: {quantity.estimate_by}"
-    if quantity.note:
+    if quantity.note and detail:
         text += f"\nnote: {quantity.note}"
     for alternative in quantity.alternatives:
-        text += f"\nalso: {_quantity_text(alternative, unit, mark, short)}"
+        text += f"\nalso: {_quantity_text(alternative, unit, mark, short, detail)}"
     return text
 
 
-def model_document(catalog: Catalog, model: Model) -> Document:
+def card_view(catalog: Catalog, record: Model | Family, detail: bool = False) -> View:
+    """`taxo show`: a model card or a family and its members."""
+    if isinstance(record, Model):
+        return View(lambda: model_data(catalog, record), lambda: model_document(catalog, record, detail))
+    return View(lambda: family_data(catalog, record), lambda: family_document(catalog, record))
+
+
+def model_document(catalog: Catalog, model: Model, detail: bool = True) -> Document:
     """A model card: facts with status and source markers, categories with why, lineage, myths, sources."""
     memberships = queries.classify(catalog, model)
     usage = queries.source_usage(catalog, model)  # numbered as `taxo sources` numbers them
     mark = _Markers(source.id for source, _ in usage)
     org = catalog.organizations[model.organization].name
+
+    def figure(quantity: Quantity, unit: str = "", short=short_count) -> str:  # noqa: ANN001 - a formatter
+        return _quantity_text(quantity, unit, mark, short, detail)
+
     facts: list[Field] = [Field("Organization", org)]
     if model.family:
         facts.append(Field("Family", f"{catalog.families[model.family].name} ({model.family})"))
@@ -161,18 +173,18 @@ def model_document(catalog: Catalog, model: Model) -> Document:
         facts.append(Field("Released", f"{model.released.date} {mark(model.released.sources)}"))
     if model.parameters:
         style = model.parameters.status.value
-        facts.append(Field("Parameters", _quantity_text(model.parameters, "", mark), style))
+        facts.append(Field("Parameters", figure(model.parameters), style))
     else:
         facts.append(Field("Parameters", "not in the catalogue", "dim"))
     if model.active_parameters:
-        facts.append(Field("Active per token", _quantity_text(model.active_parameters, "", mark)))
+        facts.append(Field("Active per token", figure(model.active_parameters)))
     arch = model.architecture + (f" ({model.architecture_notes})" if model.architecture_notes else "")
     facts.append(Field("Architecture", arch))
     facts.append(Field("Modalities", f"{', '.join(model.inputs)} → {', '.join(model.outputs)}"))
     if model.context_length:
-        facts.append(Field("Context length", _quantity_text(model.context_length, " tokens", mark, short_context)))
+        facts.append(Field("Context length", figure(model.context_length, " tokens", short_context)))
     if model.training_tokens:
-        facts.append(Field("Training data", _quantity_text(model.training_tokens, " tokens", mark)))
+        facts.append(Field("Training data", figure(model.training_tokens, " tokens")))
     if model.knowledge_cutoff:
         facts.append(Field("Knowledge cutoff", f"{model.knowledge_cutoff.date} {mark(model.knowledge_cutoff.sources)}"))
     facts.append(Field("Weights", model.weights.value + (f" · licence: {model.license}" if model.license else "")))
@@ -192,6 +204,9 @@ def model_document(catalog: Catalog, model: Model) -> Document:
         lineage = f"{lineage}\nfine-tuned into: {', '.join(m.id for m in children)}".strip()
     if lineage:
         facts.append(Field("Lineage", lineage))
+    if not detail and _has_detail(model):
+        facts.append(Field("More", f"how each figure was derived, and the sources' notes: taxo show {model.id} --detail",
+                           "dim"))  # fmt: skip
     sections = [Section("Facts", fields=tuple(facts))]
     sections.append(
         Section(
@@ -211,6 +226,17 @@ def model_document(catalog: Catalog, model: Model) -> Document:
     sections.append(Section("Sources", bullets=tuple(f"[{mark.numbers[s.id]}] {s.title}\n{s.url}" for s, _ in usage)))
     subtitle = model.description or ""
     return Document(f"{model.name} ({model.id})", subtitle, tuple(sections))
+
+
+def _has_detail(model: Model) -> bool:
+    """Whether the card leaves out derivations or notes that --detail would show."""
+    stack = [q for q in (model.parameters, model.active_parameters, model.context_length, model.training_tokens) if q]
+    while stack:
+        quantity = stack.pop()
+        if quantity.method or quantity.note:
+            return True
+        stack.extend(quantity.alternatives)
+    return False
 
 
 def _stage_text(model: Model) -> str:

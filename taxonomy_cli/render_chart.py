@@ -10,7 +10,7 @@ import math
 import textwrap
 from collections.abc import Mapping, Sequence
 
-from taxonomy_cli.document import Line
+from taxonomy_cli.document import Line, Table, View
 from taxonomy_cli.explore import Chart
 from taxonomy_cli.records import Catalog, Model, Quantity, Status
 from taxonomy_cli.units import short_count, short_context
@@ -225,3 +225,14 @@ def chart_markdown(catalog: Catalog, chart: Chart) -> str:
         ]
         text += "\nLines drawn by sources:\n\n" + inert("\n".join(items)) + "\n"
     return text
+
+
+def chart_view(catalog: Catalog, chart: Chart, excluded: Mapping[str, object], notes: tuple[str, ...]) -> View:
+    """`taxo chart`: bars on a terminal, a markdown table with text bars, one CSV row per model."""
+    return View(
+        lambda: chart_data(catalog, chart, excluded),
+        picture=lambda width: chart_lines(catalog, chart, width),
+        markdown=lambda: chart_markdown(catalog, chart),
+        csv=lambda: Table(CSV_COLUMNS, tuple(chart_rows(chart))),
+        notes=notes,
+    )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from taxonomy_cli import queries
-from taxonomy_cli.document import Document, Grid, Section
+from taxonomy_cli.document import Document, Grid, Section, Table, View
 from taxonomy_cli.errors import UsageError
 from taxonomy_cli.records import Catalog, Family, Model, Term, TermKind
 from taxonomy_cli.render_card import parameters_display
@@ -172,3 +172,13 @@ def compare_rows(catalog: Catalog, subjects: list[Term | Model | Family]) -> tup
     rows = [{"aspect": r["label"], **r["values"], **({"differs": r["differs"]} if "differs" in r else {})}
             for r in data["rows"]]  # fmt: skip
     return columns, rows
+
+
+def compare_view(catalog: Catalog, subjects: list[Term | Model | Family]) -> View:
+    """`taxo compare`: a grid of categories or models (markdown: a pipe table; CSV: one row per aspect)."""
+    return View(
+        lambda: compare_data(catalog, subjects),
+        lambda: compare_document(catalog, subjects),
+        markdown=lambda: compare_markdown(catalog, subjects),
+        csv=lambda: Table(*compare_rows(catalog, subjects)),
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import Enum
 
 from taxonomy_cli import queries
-from taxonomy_cli.document import Document, Field, Section
+from taxonomy_cli.document import Document, Field, Section, View
 from taxonomy_cli.records import Catalog, Term, TermKind
 from taxonomy_cli.render_card import parameters_display
 
@@ -113,3 +113,8 @@ def _cited_by(section: str, term: Term, myths) -> list[str]:
     if section == "technical":
         return list(term.technical_sources)
     return [s for m in myths for s in m.sources]
+
+
+def term_view(catalog: Catalog, term: Term, level: Level = Level.ALL) -> View:
+    """`taxo explain`: the term at the level asked (JSON always carries every part)."""
+    return View(lambda: term_data(catalog, term), lambda: term_document(catalog, term, level))

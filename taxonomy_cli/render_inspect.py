@@ -7,7 +7,7 @@ The JSON is the `show` contract (render_card.model_data) for the model as identi
 from __future__ import annotations
 
 from taxonomy_cli import inspect_queries, queries, render_card
-from taxonomy_cli.document import Document, Field, Section
+from taxonomy_cli.document import Document, Field, Section, View
 from taxonomy_cli.inspect_records import CachedModel, Fact, Inspection, ModelFiles, Origin
 from taxonomy_cli.records import Stage
 from taxonomy_cli.units import grouped, short_bytes, short_count, short_context
@@ -244,3 +244,19 @@ def cache_document(root: str, rows: tuple[tuple[CachedModel, Inspection | None],
         root,
         (Section("Models", fields=tuple(fields), paragraphs=() if fields else ("No models in the cache.",)),),
     )
+
+
+def inspection_view(inspection: Inspection) -> View:
+    """`taxo inspect PATH`."""
+    return View(lambda: inspection_data(inspection), lambda: inspection_document(inspection))
+
+
+def cache_view(root: str, rows: tuple[tuple[CachedModel, Inspection | None], ...], more: bool, limit: int) -> View:
+    """`taxo inspect --hf-cache`: a row per cached model; notes when some could not be read or the list was cut."""
+    notes = []
+    if more:
+        notes.append(f"the cache holds more than {limit:,} models: {limit:,} of them are listed")
+    failed = sum(1 for entry, _ in rows if entry.error)
+    if failed:
+        notes.append(f"{failed} cached model{'s' if failed != 1 else ''} could not be read: see their rows")
+    return View(lambda: cache_data(root, rows), lambda: cache_document(root, rows), notes=tuple(notes))

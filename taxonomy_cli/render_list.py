@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from taxonomy_cli import queries, render_card
+from taxonomy_cli.document import Table, View
 from taxonomy_cli.explore import EXCLUSION_REASONS, Hit
 from taxonomy_cli.records import Catalog, Model
 from taxonomy_cli.units import short_context
@@ -175,3 +176,43 @@ def search_data(query: str, hits: Sequence[Hit], total: int) -> dict:
     """`taxo search --format json`: the hits, best first, with where each matched and the command to see it."""
     keys = ("kind", "id", "name", "field", "matched", "score", "command")
     return {"query": query, "matched": total, "hits": [{k: hit_row(h)[k] for k in keys} for h in hits]}
+
+
+def list_view(catalog: Callable[[], Catalog], listed: Sequence, matched: int, excluded: Mapping[str, Sequence[Model]],
+              models_json: Callable[[], Mapping[str, bytes]], limit: int | None) -> View:  # fmt: skip
+    """`taxo list`: `listed` (records.Listed, chosen without the catalogue) drawn from the catalogue's records;
+    JSON put together from each model's cached JSON, so a pipe never needs the catalogue at all."""
+
+    def models() -> list[Model]:
+        return [catalog().models[m.id] for m in listed]
+
+    def table() -> Table:
+        shown = models()
+        rows = tuple(list_row(catalog(), m) for m in shown)
+        return Table(LIST_COLUMNS, rows, tuple(list_styles(m) for m in shown), LIST_OPTIONAL)
+
+    notes = exclusion_notes(excluded)
+    if not matched:
+        notes.append("no model matches these filters")
+    elif len(listed) < matched:
+        notes.append(f"showing {len(listed)} of {matched} models (--limit {limit})")
+    return View(
+        lambda: list_data(catalog(), models(), matched, excluded),
+        table=table,
+        csv=lambda: Table(CSV_COLUMNS, tuple(csv_row(catalog(), m) for m in models())),
+        json_utf8=lambda: list_json(models_json(), listed, matched, excluded),
+        notes=tuple(notes),
+    )
+
+
+def search_view(query: str, hits: Sequence[Hit], limit: int) -> View:
+    """`taxo search`: the best `limit` hits, each with where it matched and the command to see it."""
+    shown = hits[:limit]
+    notes = (f"showing {len(shown)} of {len(hits)} hits (--limit {len(hits)} for all)",) if len(shown) < len(hits) else ()
+    rows = tuple(hit_row(h) for h in shown)
+    return View(
+        lambda: search_data(query, shown, len(hits)),
+        table=lambda: Table(SEARCH_COLUMNS, rows, tuple(hit_styles(h) for h in shown), SEARCH_OPTIONAL),
+        csv=lambda: Table(SEARCH_CSV_COLUMNS, rows),
+        notes=notes,
+    )

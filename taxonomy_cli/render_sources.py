@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from taxonomy_cli import queries
-from taxonomy_cli.document import Document, Field, Section
+from taxonomy_cli.document import Document, Field, Section, Table, View
 from taxonomy_cli.wording import counted
 from taxonomy_cli.records import Catalog, Family, Model, Myth, Term
 
@@ -66,3 +66,21 @@ def myth_rows(catalog: Catalog, myths: tuple[Myth, ...]) -> list[dict]:
 def source_rows(catalog: Catalog, record: Model | Family | Term) -> list[dict]:
     """One flat row per source, for csv and markdown."""
     return sources_data(catalog, record)["sources"]
+
+
+def myths_view(catalog: Catalog, myths: tuple[Myth, ...], about: str | None) -> View:
+    """`taxo myths`."""
+    return View(
+        lambda: [myth_data(catalog, m) for m in myths],
+        lambda: myths_document(catalog, myths, about),
+        table=lambda: Table(tuple(MYTH_COLUMNS), tuple(myth_rows(catalog, myths))),
+    )
+
+
+def sources_view(catalog: Catalog, record: Model | Family | Term) -> View:
+    """`taxo sources`."""
+    return View(
+        lambda: sources_data(catalog, record),
+        lambda: sources_document(catalog, record),
+        table=lambda: Table(tuple(SOURCE_COLUMNS), tuple(source_rows(catalog, record))),
+    )

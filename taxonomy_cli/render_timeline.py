@@ -9,7 +9,7 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Mapping
 
-from taxonomy_cli.document import Line, Span
+from taxonomy_cli.document import Line, Span, Table, View
 from taxonomy_cli.explore import Timeline
 from taxonomy_cli.records import Catalog
 
@@ -150,3 +150,14 @@ def grid(timeline: Timeline) -> tuple[list[tuple[str, str]], list[dict[str, obje
     everything = [len(timeline.period_models.get(p, ())) for p in timeline.periods]
     rows.append({"group": ALL, **dict(zip(timeline.periods, everything, strict=True)), "total": sum(everything)})
     return columns, rows
+
+
+def timeline_view(timeline: Timeline, excluded: Mapping[str, object], notes: tuple[str, ...]) -> View:
+    """`taxo timeline`: a picture on a terminal, the grid as a markdown table, long rows as CSV."""
+    return View(
+        lambda: timeline_data(timeline, excluded),
+        picture=lambda width: timeline_lines(timeline, width),
+        table=lambda: Table(*grid(timeline)),
+        csv=lambda: Table(CSV_COLUMNS, tuple(timeline_rows(timeline))),
+        notes=notes,
+    )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from taxonomy_cli import queries
-from taxonomy_cli.document import Document, Section, TreeNode
+from taxonomy_cli.document import Document, Section, TreeNode, View
 from taxonomy_cli.records import Catalog, Model, Term
 from taxonomy_cli.render_card import parameters_display
 
@@ -95,3 +95,8 @@ def tree_data(catalog: Catalog, depth: int) -> dict:
         return {"label": node.label, "note": node.note, "children": [as_dict(c) for c in node.children]}
 
     return {"taxonomy": as_dict(taxonomy(catalog, depth)), "lineage": as_dict(lineage(catalog))}
+
+
+def tree_view(catalog: Catalog, depth: int, show_lineage: bool = True) -> View:
+    """`taxo tree`."""
+    return View(lambda: tree_data(catalog, depth), lambda: tree_document(catalog, depth, show_lineage))

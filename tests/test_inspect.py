@@ -454,7 +454,7 @@ def test_hf_cache_lists_each_model_one_row(taxo, tmp_path, monkeypatch):
     assert mistral["catalogue_id"] == "mistral-7b" and mistral["categories"] == ["foundation", "slm"]
     assert rows["evil/broken"]["error"].startswith("model.safetensors: not a safetensors file, or a hostile one")
     assert rows["empty/download"]["error"] == "no snapshot: the download never completed"
-    assert "2 cached model(s) could not be read" in result.stderr
+    assert "taxo: note: 2 cached models could not be read: see their rows" in result.stderr
     plain = taxo("inspect", "--hf-cache").stdout
     assert plain.startswith("Hugging Face cache (4 models)\n")
     assert "acme/Tiny-Llama-Chat:" in plain and "Mistral 7B (mistral-7b) · 7.24B · base · foundation, slm" in plain

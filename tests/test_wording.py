@@ -15,7 +15,7 @@ CATALOG = load(files())
 _A_BEFORE_VOWEL = re.compile(r"\b[Aa] (?!uni|use|usu|one|euro|eu|ur|u\b)([aeiou]\w*)")
 _AN_BEFORE_CONSONANT = re.compile(r"\b[Aa]n (?!hour|honest|heir)([bcdfgjklmnpqrstvwxz][a-z]\w*)")
 _DOUBLED = re.compile(r"\b(\w{2,}) \1\b")  # same case: "CLIP clip/model.py" is a path, not a slip
-_EMPTY = re.compile(r"\(\s*\)|\[\s*\]|\s,|\s\.(\s|$)")
+_EMPTY = re.compile(r"(?<!\w)\(\s*\)|\[\s*\]|\s,|\s\.(\s|$)")  # not LLM.int8()
 
 
 def problems(text: str) -> list[str]:
