@@ -538,9 +538,12 @@ class _Builder:
         if f.finish(allowed) and ident:
             self.claim_names(f, ident, "model", (ident, name, *aliases, *hf_repos, *api_ids))
             self.models[ident] = Model(
-                ident, name, org, family, aliases, description, released, parameters, active, architecture,
-                notes, inputs, outputs, context, tokens, cutoff, weights, license_, stage, base, lineage, broad,
-                judgements, sources, f.location(), hf_repos, api_ids,
+                id=ident, name=name, organization=org, family=family, aliases=aliases, description=description,
+                released=released, parameters=parameters, active_parameters=active, architecture=architecture,
+                architecture_notes=notes, inputs=inputs, outputs=outputs, context_length=context,
+                training_tokens=tokens, knowledge_cutoff=cutoff, weights=weights, license=license_, stage=stage,
+                base_model=base, lineage_note=lineage, broad_pretraining=broad, classification=judgements,
+                sources=sources, location=f.location(), hf_repos=hf_repos, api_ids=api_ids,
             )  # fmt: skip
 
     def add_term(self, f: _Fields) -> None:
@@ -575,8 +578,10 @@ class _Builder:
         if f.finish(allowed) and ident:
             self.claim_names(f, ident, "term", (ident, name, *aliases))
             self.terms[ident] = Term(
-                ident, kind, name, aliases, summary, parent, analogy, plain, technical, technical_sources,
-                characteristics, tuple(axes), tuple(relations), sources, f.location(),
+                id=ident, kind=kind, name=name, aliases=aliases, summary=summary, parent=parent, analogy=analogy,
+                plain=plain, technical=technical, technical_sources=technical_sources,
+                characteristics=characteristics, axes=tuple(axes), relations=tuple(relations), sources=sources,
+                location=f.location(),
             )  # fmt: skip
 
     def add_axis(self, f: _Fields) -> None:
