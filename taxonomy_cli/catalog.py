@@ -14,6 +14,7 @@ from enum import Enum
 from pathlib import Path
 
 from taxonomy_cli import yamlfile
+from taxonomy_cli.conditions import CONDITIONS, WORDING_FIELDS
 from taxonomy_cli.errors import CatalogError, UsageError
 from taxonomy_cli.wording import with_article
 from taxonomy_cli.records import (
@@ -25,6 +26,7 @@ from taxonomy_cli.records import (
     Catalog,
     DatedFact,
     Family,
+    ConditionWording,
     Judgement,
     License,
     LicenseTerms,
@@ -61,6 +63,7 @@ SECTIONS = (
     "architectures",
     "stage_evidence",
     "licenses",
+    "conditions",
 )
 FIRST_YEAR, LAST_YEAR = 1950, 2100  # dates: timelines span at most these years
 MAX_LINEAGE = 100  # generations of fine-tuning from a pre-trained base: cards and trees walk them all
@@ -70,17 +73,7 @@ MAX_QUANTITY = 10**18  # parameters, tokens, context: a billion times today's la
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9.\-]*$")
 DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MONTH_PATTERN = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
-RULE_CONDITIONS = {
-    "broad_pretraining": bool,
-    "input_any": list,
-    "output_any": list,
-    "inputs_at_least": int,
-    "inputs_only": list,
-    "architecture_excludes": list,
-    "parameters_at_least": (int, str),
-    "parameters_below": (int, str),
-    "stage": list,
-}
+RULE_CONDITIONS = {name: condition.kind for name, condition in CONDITIONS.items()}  # the one table: conditions.py
 STAGE_EVIDENCE_CONDITIONS = {  # signs of the training stage in model files (`taxo inspect`)
     "name_words_any": list,
     "stop_tokens_any": list,
@@ -396,6 +389,7 @@ class _Builder:
         self.thresholds: dict[str, Threshold] = {}
         self.myths: dict[str, Myth] = {}
         self.licenses: dict[str, License] = {}
+        self.wording: dict[str, ConditionWording] = {}
         self.architectures: dict[str, ArchitectureKind] = {}
         self.stage_evidence: dict[str, StageEvidence] = {}
         # (what refers, file:line, kind of target, target id) checked once everything is loaded
@@ -430,6 +424,7 @@ class _Builder:
             "architectures": self.add_architecture,
             "stage_evidence": self.add_stage_evidence,
             "licenses": self.add_license,
+            "conditions": self.add_condition_wording,
         }
         for section, reader in readers.items():
             for fields in top.items(section):
@@ -607,20 +602,35 @@ class _Builder:
         if f.finish(("id", "category", "when", "because", "sources")) and ident:
             self.rules.append(Rule(ident, category, when, because, sources))
 
-    def reason_template(self, f: _Fields, template: str) -> str | None:
-        """`because` may name the model's facts ({name}), nothing else: no attributes, indexes or format specs,
+    def add_condition_wording(self, f: _Fields) -> None:
+        ident = f.text("id")
+        if ident in self.wording:
+            f.problem("id", f"the wording of condition '{ident}' is given twice")
+        elif ident and ident not in CONDITIONS:
+            hint = closest(ident, CONDITIONS)
+            f.problem("id", f"unknown condition '{ident}'" + (f"; did you mean '{hint}'?" if hint else ""))
+        why_not = f.text("why_not")
+        unknown = f.text("unknown", required=False)
+        why_not = self.reason_template(f, why_not, WORDING_FIELDS, "why_not") if why_not else None
+        unknown = self.reason_template(f, unknown, WORDING_FIELDS, "unknown") if unknown else None
+        if f.finish(("id", "why_not", "unknown")) and ident and why_not:
+            self.wording[ident] = ConditionWording(ident, why_not, unknown)
+
+    def reason_template(self, f: _Fields, template: str, allowed: Sequence[str] = REASON_FIELDS,
+                        key: str = "because") -> str | None:  # fmt: skip
+        """A template may name the facts `allowed` ({name}), nothing else: no attributes, indexes or format specs,
         which from a user's file could fail at display time or ask for a gigabyte of padding."""
         import string
 
         try:
             fields = [(name, spec, conversion) for _, name, spec, conversion in string.Formatter().parse(template)]
         except ValueError as exc:
-            f.problem("because", f"not a valid template: {exc} (write {{{{ and }}}} for literal braces)")
+            f.problem(key, f"not a valid template: {exc} (write {{{{ and }}}} for literal braces)")
             return None
         for name, spec, conversion in fields:
-            if name is not None and (name not in REASON_FIELDS or spec or conversion):
-                f.problem("because", f"{{{name}{'!' + conversion if conversion else ''}{':' + spec if spec else ''}}} "
-                          f"is not a fact a reason can name: use one of {', '.join('{' + n + '}' for n in REASON_FIELDS)}")
+            if name is not None and (name not in allowed or spec or conversion):
+                f.problem(key, f"{{{name}{'!' + conversion if conversion else ''}{':' + spec if spec else ''}}} "
+                          f"is not a fact this text can name: use one of {', '.join('{' + n + '}' for n in allowed)}")
                 return None
         return template
 
@@ -814,6 +824,7 @@ class _Builder:
             tuple(self.architectures.values()),
             tuple(self.stage_evidence.values()),
             self.licenses,
+            self.wording,
         )
 
     def check_lineage(self) -> None:

@@ -7,158 +7,26 @@ cannot show taxo's symbols (LANG=C, PYTHONIOENCODING=ascii) get ASCII stand-ins 
 
 from __future__ import annotations
 
-import re
 import sys
 from collections.abc import Callable, Sequence
 from typing import IO
 
 from taxonomy_cli.document import Document, Grid, Line, Section, TreeNode, View
-
-# Characters a terminal obeys or hides rather than shows: C0 controls except tab and newline, DEL, C1 controls,
-# the format characters (bidi overrides and isolates, zero-width ones, soft hyphen, invisible tag characters) and
-# line/paragraph separators (Unicode categories Cc, Cf, Zl, Zp, as of Unicode 15.1), and lone surrogates.
-_UNSAFE = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\xad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e"
-    "\u200b-\u200f\u2028-\u202e\u2060-\u206f\ud800-\udfff\ufeff\ufff9-\ufffb\U000110bd\U000110cd"
-    "\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f]"
+from taxonomy_cli.safety import ascii_text, inert, inert_line, json_text  # noqa: F401 - inert_line: re-exported
+from taxonomy_cli.streams import (  # noqa: F401 - the stream helpers the CLI layer imports from here
+    can_show,
+    columns,
+    note,
+    prepare_streams,
+    resolve_format,
+    silence_stdout,
+    stdout_is_terminal,
+    width,
 )
-MAX_COLUMNS = 1000  # wider terminals are drawn 1000 columns wide: bounded time and memory
+
 NARROW = 60  # below this many columns, fields are stacked rather than side by side
 DIFFERS = "≠"  # marks a compared aspect whose values are not all the same
 BULLET = "•"
-# ASCII stand-ins for the symbols taxo and its catalogue use, on terminals that cannot show them. Box, tree and
-# chart characters map to one character each, so trees and bars keep their shape (a partial bar's end is "+").
-_STAND_INS = str.maketrans({
-    "→": "->", "←": "<-", "≠": "!=", "≈": "~", "≥": ">=", "≤": "<=", "×": "x", "✓": "yes", "✗": "no",
-    "•": "*", "·": "-", "…": "...", "—": "--", "–": "-", "‘": "'", "’": "'", "“": '"', "”": '"', "\xa0": " ",
-    "─": "-", "━": "-", "│": "|", "┃": "|", "├": "|", "└": "`", "┌": "+", "┐": "+", "┘": "+", "┬": "+", "┴": "+",
-    "┼": "+", "┤": "|", "╭": "+", "╮": "+", "╰": "+", "╯": "+", "┊": "|", "█": "#", "▉": "+", "▊": "+", "▋": "+",
-    "▌": "+", "▍": "+", "▎": "+", "▏": "+",
-})  # fmt: skip
-_ERROR_HANDLER = "taxo-stand-ins"
-
-
-def inert(text: str) -> str:
-    """Show control, format and bidi characters as visible escapes (\\x1b, \\u202e) instead of obeying them."""
-    return _UNSAFE.sub(_escape, text)
-
-
-def inert_line(text: str) -> str:
-    """inert, and one line: a newline inside a message (a name a user typed) cannot start a forged 'taxo:' line."""
-    return inert(text).replace("\n", "\\n")
-
-
-def _escape(match: re.Match[str]) -> str:
-    return match.group().encode("unicode_escape", "backslashreplace").decode("ascii")
-
-
-def ascii_text(text: str) -> str:
-    """Text an ASCII-only terminal can show: -> for →, != for ≠, e for é, and a visible \\u escape for the rest."""
-    text = text.translate(_STAND_INS)
-    if text.isascii():
-        return text
-    import unicodedata  # lazy: only ASCII-only terminals get here
-
-    def fold(char: str) -> str:
-        base = unicodedata.normalize("NFKD", char).encode("ascii", "ignore").decode("ascii")
-        return base or char.encode("ascii", "backslashreplace").decode("ascii")
-
-    return "".join(char if char.isascii() else fold(char) for char in text)
-
-
-def _stand_in(error: UnicodeError) -> tuple[str, int]:
-    """Codec error handler: what the stream's encoding cannot carry is written as ascii_text instead."""
-    if not isinstance(error, UnicodeEncodeError):
-        raise error
-    return ascii_text(error.object[error.start : error.end]), error.end
-
-
-def prepare_streams() -> None:
-    """Make stdout and stderr write ASCII stand-ins for whatever their encoding cannot carry, never raise.
-
-    Also covers lone surrogates (undecodable bytes in arguments), which even a UTF-8 stream refuses."""
-    import codecs
-
-    try:
-        codecs.lookup_error(_ERROR_HANDLER)
-    except LookupError:
-        codecs.register_error(_ERROR_HANDLER, _stand_in)
-    import os
-
-    if sys.stdout is None:  # started with stdout closed (`taxo show x >&-`): output fails as a full disk would
-        sys.stdout = _ClosedOutput()
-    if sys.stderr is None:  # started with stderr closed: messages go nowhere, exit codes still tell
-        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - lives as long as the process
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.reconfigure(errors=_ERROR_HANDLER)
-        except (AttributeError, ValueError, OSError):
-            pass  # not a text stream we can configure (a test's capture, a closed stream)
-    if not isinstance(sys.stderr, _Messages):
-        sys.stderr = _Messages(sys.stderr)
-    if os.environ.get("FORCE_COLOR", "").strip().lower() in ("0", "false", "no", "off"):
-        del os.environ["FORCE_COLOR"]  # 'FORCE_COLOR=0' asks for no forcing (rich would force on any value)
-
-
-class _ClosedOutput:
-    """stdout when the process started without one: every write fails like a write to a closed descriptor."""
-
-    encoding = "utf-8"
-
-    def write(self, _text: str) -> int:
-        import errno
-
-        raise OSError(errno.EBADF, "standard output is closed")
-
-    def flush(self) -> None:
-        pass
-
-    def isatty(self) -> bool:
-        return False
-
-
-class _Messages:
-    """stderr that never raises: a message that cannot be written (2>/dev/full, a closed pipe) is dropped, so the
-    exit code still tells what happened (a full stderr used to turn 'not found' into exit 1 or 120)."""
-
-    def __init__(self, stream) -> None:  # noqa: ANN001
-        self._stream = stream
-
-    def write(self, text: str) -> int:
-        try:
-            return self._stream.write(text)
-        except (OSError, ValueError):
-            return len(text)
-
-    def flush(self) -> None:
-        try:
-            self._stream.flush()
-        except (OSError, ValueError):
-            pass
-
-    def __getattr__(self, name: str):  # noqa: ANN204 - isatty, fileno, encoding ... of the real stream
-        return getattr(self._stream, name)
-
-
-def can_show(stream: IO[str], text: str = DIFFERS + BULLET + "→─") -> bool:
-    """Whether the stream's encoding carries `text` (by default: the symbols taxo draws)."""
-    try:
-        text.encode(getattr(stream, "encoding", None) or "utf-8")
-    except (UnicodeEncodeError, LookupError):
-        return False
-    return True
-
-
-def silence_stdout() -> None:
-    """After a closed pipe (`taxo ... | head -1`): send what is left to /dev/null, so exiting flushes quietly."""
-    import os
-
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        os.close(devnull)
-    except (AttributeError, ValueError, OSError):
-        pass  # not a real file (a test's capture): nothing will be flushed to a closed pipe
 
 
 def make_console(file: IO[str] | None = None, stderr: bool = False):
@@ -166,29 +34,8 @@ def make_console(file: IO[str] | None = None, stderr: bool = False):
     from rich.console import Console  # lazy: JSON and plain output never need rich
 
     return Console(
-        file=file, stderr=stderr, highlight=False, markup=False, emoji=False, soft_wrap=False, width=_columns()
+        file=file, stderr=stderr, highlight=False, markup=False, emoji=False, soft_wrap=False, width=columns()
     )
-
-
-def _columns() -> int | None:
-    """COLUMNS as rich may use it: None (rich asks the terminal) when unset or not a positive number, and at most
-    MAX_COLUMNS (COLUMNS=0 drew nothing; COLUMNS=99999999 made a chart of gigabytes)."""
-    import os
-
-    value = os.environ.get("COLUMNS", "").strip()
-    if not value:
-        return None
-    if not value.isdigit() or int(value) < 1:
-        del os.environ["COLUMNS"]  # so that neither rich nor shutil reads it
-        return None
-    return min(int(value), MAX_COLUMNS)
-
-
-def stdout_is_terminal() -> bool:
-    try:
-        return sys.stdout.isatty()
-    except (AttributeError, ValueError):
-        return False
 
 
 def emit_json(data: object) -> None:
@@ -202,30 +49,6 @@ def emit_json(data: object) -> None:
     if not can_show(sys.stdout, text):
         text = json_text(data, indent, ensure_ascii=True)
     sys.stdout.write(text + "\n")
-
-
-def json_text(data: object, indent: int | None = None, ensure_ascii: bool = False) -> str:
-    """`data` as emit_json writes it: compact (for a pipe) unless indented, unsafe characters escaped. Compact JSON
-    made of such pieces (each model of a listing, cached) is what emit_json would have written for the whole."""
-    import json  # lazy: only JSON output needs it
-
-    separators = (",", ":") if indent is None else (",", ": ")
-    try:
-        text = json.dumps(data, ensure_ascii=ensure_ascii, indent=indent, separators=separators, allow_nan=False)
-    except ValueError:  # a NaN or infinity read from a model file: JSON has no such numbers, so they become text
-        text = json.dumps(_finite(data), ensure_ascii=ensure_ascii, indent=indent, separators=separators)
-    return _UNSAFE.sub(_json_escape, text)
-
-
-def _finite(value: object) -> object:
-    """`value` with every NaN or infinite float as the text Python writes for it ('nan', 'inf', '-inf')."""
-    if isinstance(value, float):
-        return value if value == value and value not in (float("inf"), float("-inf")) else repr(value)
-    if isinstance(value, dict):
-        return {key: _finite(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_finite(item) for item in value]
-    return value
 
 
 def emit_json_utf8(encoded: bytes, data: Callable[[], object]) -> None:
@@ -245,26 +68,9 @@ def emit_json_utf8(encoded: bytes, data: Callable[[], object]) -> None:
     sys.stdout.buffer.write(b"\n")
 
 
-def _json_escape(match: re.Match[str]) -> str:
-    code = ord(match.group())
-    if code < 0x10000:
-        return f"\\u{code:04x}"
-    code -= 0x10000
-    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"  # as a UTF-16 surrogate pair
-
-
 def emit_text(text: str) -> None:
     """Write text that may hold untrusted strings (markdown, messages), made inert."""
     sys.stdout.write(inert(text) + "\n")
-
-
-def resolve_format(chosen: str) -> str:
-    """'auto' is a table on a terminal (or when colour is forced), plain text when piped; any other stays."""
-    import os
-
-    if chosen != "auto":
-        return chosen
-    return "table" if stdout_is_terminal() or os.environ.get("FORCE_COLOR") else "plain"
 
 
 def emit(view: View, chosen: str = "auto", pager: bool = False) -> None:
@@ -495,30 +301,6 @@ def _rich_fields(section: Section, width: int, table_type, text_type) -> list:
 
 
 # -- listings and pictures -------------------------------------------------------------------------------------
-
-
-def note(message: str) -> None:
-    """A diagnostic beside the data (what was left out, what was cut): stderr, so stdout stays clean."""
-    text = f"taxo: note: {inert_line(message)}"
-    if _is_terminal(sys.stderr) and len(text) > width():  # a narrow terminal: wrapped, not cut mid-word by it
-        import textwrap  # lazy: only long notes on a terminal need it
-
-        text = textwrap.fill(text, width(), subsequent_indent="  ", break_on_hyphens=False)
-    sys.stderr.write(text + "\n")
-
-
-def _is_terminal(stream) -> bool:  # noqa: ANN001
-    try:
-        return stream.isatty()
-    except (AttributeError, ValueError, OSError):  # closed or replaced streams
-        return False
-
-
-def width() -> int:
-    """Columns to lay a picture out in: COLUMNS, else the terminal's, else 80 (also when piped)."""
-    import shutil
-
-    return min(MAX_COLUMNS, max(20, shutil.get_terminal_size((80, 24)).columns))
 
 
 def _paging(pager: bool) -> bool:

@@ -6,6 +6,7 @@ import difflib
 from collections.abc import Iterable
 
 from taxonomy_cli.errors import NotFound
+from taxonomy_cli.conditions import CONDITIONS, size
 from taxonomy_cli.names import normalise
 from taxonomy_cli.records import Catalog, Family, License, Membership, Model, Myth, Quantity, Rule, Source, Status, Term
 from taxonomy_cli.units import short_count
@@ -203,28 +204,13 @@ def threshold_value(catalog: Catalog, reference: int | str) -> int:
     return reference if isinstance(reference, int) else catalog.thresholds[reference].parameters
 
 
+def _holds(catalog: Catalog, key: str, expected: object, model: Model) -> bool:
+    condition = CONDITIONS[key]
+    return condition.holds(model, expected, threshold_value(catalog, expected) if condition.sized else None)
+
+
 def _matches(catalog: Catalog, rule: Rule, model: Model) -> bool:
-    size = model.parameters.value if model.parameters and model.parameters.status is not Status.UNDISCLOSED else None
-    for key, expected in rule.when:
-        if key == "broad_pretraining" and model.broad_pretraining != expected:
-            return False
-        if key == "input_any" and not set(expected) & set(model.inputs):
-            return False
-        if key == "output_any" and not set(expected) & set(model.outputs):
-            return False
-        if key == "inputs_at_least" and len(set(model.inputs) - {"code"}) < expected:
-            return False
-        if key == "inputs_only" and not set(model.inputs) <= set(expected):
-            return False
-        if key == "architecture_excludes" and any(word in model.architecture.lower() for word in expected):
-            return False
-        if key == "stage" and model.stage.value not in expected:
-            return False
-        if key == "parameters_at_least" and (size is None or size < threshold_value(catalog, expected)):
-            return False
-        if key == "parameters_below" and (size is None or size >= threshold_value(catalog, expected)):
-            return False
-    return True
+    return all(_holds(catalog, key, expected, model) for key, expected in rule.when)
 
 
 def _reason(catalog: Catalog, rule: Rule, model: Model) -> str:
@@ -313,32 +299,27 @@ def why_not(catalog: Catalog, model: Model, category: str) -> str:
 
 
 def _misses(catalog: Catalog, rule: Rule, model: Model) -> list[str]:
-    size = model.parameters.value if model.parameters and model.parameters.status is not Status.UNDISCLOSED else None
+    """Why each condition of `rule` that `model` fails does not hold, in the catalogue's words."""
     misses: list[str] = []
     for key, expected in rule.when:
-        if key == "broad_pretraining" and model.broad_pretraining != expected:
-            origin = model.base_model or model.lineage_note or "another model"
-            misses.append(f"it was not pre-trained from scratch by its makers (built on {origin})")
-        elif key == "input_any" and not set(expected) & set(model.inputs):
-            misses.append(f"it takes no {' or '.join(expected)} input")
-        elif key == "inputs_only" and not set(model.inputs) <= set(expected):
-            misses.append(f"it takes other inputs than {', '.join(expected)}")
-        elif key == "architecture_excludes" and any(word in model.architecture.lower() for word in expected):
-            misses.append(f"it is {with_article(model.architecture)}, not a text generator")
-        elif key == "output_any" and not set(expected) & set(model.outputs):
-            misses.append(f"it produces no {' or '.join(expected)} output")
-        elif key == "inputs_at_least" and len(set(model.inputs) - {"code"}) < expected:
-            misses.append(f"it takes only {', '.join(model.inputs)} as input")
-        elif key == "stage" and model.stage.value not in expected:
-            misses.append(f"its training stage is {model.stage.value}, not {' or '.join(expected)}")
-        elif key in ("parameters_at_least", "parameters_below"):
-            line = _threshold_label(catalog, expected)
-            if size is None:
-                misses.append(f"its parameter count is {'undisclosed' if model.parameters else 'not in the catalogue'}, so the {line} cannot be applied")
-            elif key == "parameters_at_least" and size < threshold_value(catalog, expected):
-                misses.append(f"{short_count(size)} parameters is below the {line}")
-            elif key == "parameters_below" and size >= threshold_value(catalog, expected):
-                misses.append(f"{short_count(size)} parameters is at or above the {line}")
+        if _holds(catalog, key, expected, model):
+            continue
+        wording = catalog.wording.get(key)
+        count = size(model)
+        facts = {
+            "expected": " or ".join(map(str, expected)) if isinstance(expected, tuple) else str(expected),
+            "expected_list": ", ".join(map(str, expected)) if isinstance(expected, tuple) else str(expected),
+            "origin": model.base_model or model.lineage_note or "another model",
+            "architecture": with_article(model.architecture),
+            "inputs": ", ".join(model.inputs),
+            "stage": model.stage.value,
+            "parameters": short_count(count) if count is not None else "?",
+            "line": _threshold_label(catalog, expected) if CONDITIONS[key].sized else "",
+            "size_status": "undisclosed" if model.parameters else "not in the catalogue",
+        }
+        template = wording.unknown if wording and CONDITIONS[key].sized and count is None else None
+        template = template or (wording.why_not if wording else f"the condition {key} does not hold")
+        misses.append(template.format(**facts))
     return misses
 
 

@@ -170,6 +170,15 @@ class Model(NamedTuple):
     api_ids: tuple[str, ...] = ()  # the makers' API model ids and snapshots ('gpt-4o-2024-08-06')
 
 
+class ConditionWording(NamedTuple):
+    """What `taxo compare MODEL CATEGORY` says when a rule's condition does not hold (a template), and, for a size
+    condition, when it cannot be applied (the count is unknown)."""
+
+    id: str  # a condition of conditions.CONDITIONS
+    why_not: str
+    unknown: str | None = None
+
+
 class Threshold(NamedTuple):
     """A parameter line that a source draws between kinds of model."""
 
@@ -289,6 +298,7 @@ class Catalog(NamedTuple):
     architectures: tuple[ArchitectureKind, ...] = ()
     stage_evidence: tuple[StageEvidence, ...] = ()
     licenses: dict[str, License] = {}  # noqa: RUF012 - never mutated: NamedTuple defaults are shared
+    wording: dict[str, ConditionWording] = {}  # noqa: RUF012 - the same
 
     @property
     def categories(self) -> dict[str, Term]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from taxonomy_cli import queries
 from taxonomy_cli.document import Document, Field, Section, View
 from taxonomy_cli.records import Catalog, Family, Model, Quantity, Status
+from taxonomy_cli.shapes import myth_json, sources_json
 from taxonomy_cli.units import grouped, short_context, short_count
 
 
@@ -77,8 +78,8 @@ def model_data(catalog: Catalog, model: Model) -> dict:
             {"id": m.category, "why": m.why, "rule": m.rule, "judged_by": m.judged_by, "sources": list(m.sources)}
             for m in queries.classify(catalog, model)
         ],
-        "myths": [{"id": m.id, "claim": m.claim, "correction": m.correction} for m in _myths(catalog, model)],
-        "sources": _sources_data(catalog, queries.model_source_ids(model)),
+        "myths": [myth_json(catalog, m) for m in _myths(catalog, model)],
+        "sources": sources_json(catalog, queries.model_source_ids(model)),
     }
 
 
@@ -100,16 +101,9 @@ def family_data(catalog: Catalog, family: Family) -> dict:
             {"id": m.id, "name": m.name, "parameters": parameters_display(m.parameters), "stage": m.stage.value}
             for m in members
         ],
-        "myths": [{"id": m.id, "claim": m.claim, "correction": m.correction}
-                  for m in queries.myths_about(catalog, family.id)],
-        "sources": _sources_data(catalog, family.sources),
+        "myths": [myth_json(catalog, m) for m in queries.myths_about(catalog, family.id)],
+        "sources": sources_json(catalog, family.sources),
     }  # fmt: skip
-
-
-def _sources_data(catalog: Catalog, ids) -> list[dict]:
-    return [
-        {"id": s.id, "title": s.title, "url": s.url, "kind": s.kind.value} for s in queries.sources_of(catalog, ids)
-    ]
 
 
 def _myths(catalog: Catalog, model: Model):

@@ -215,7 +215,7 @@ def chart_rows(chart: Chart, bar_width: int = 24) -> list[dict[str, object]]:
 def chart_markdown(catalog: Catalog, chart: Chart) -> str:
     """A markdown table of every model (with a text bar), then the lines the sources draw as a list."""
     from taxonomy_cli import tabular
-    from taxonomy_cli.output import inert
+    from taxonomy_cli.safety import inert
 
     text = tabular.to_markdown(MARKDOWN_COLUMNS, chart_rows(chart))
     if chart.lines:

@@ -7,6 +7,7 @@ from enum import Enum
 from taxonomy_cli import queries
 from taxonomy_cli.document import Document, Field, Section, View
 from taxonomy_cli.records import Catalog, Term, TermKind
+from taxonomy_cli.shapes import myth_json, sources_json
 from taxonomy_cli.render_card import parameters_display
 
 
@@ -45,7 +46,7 @@ def term_data(catalog: Catalog, term: Term) -> dict:
         "summary": term.summary,
         "analogy": term.analogy,
         "plain": term.plain,
-        "technical": {"text": term.technical, "sources": _sources(catalog, term.technical_sources)},
+        "technical": {"text": term.technical, "sources": sources_json(catalog, term.technical_sources)},
         "characteristics": [{"name": n, "text": t} for n, t in term.characteristics],
         "examples": [
             {"id": m.id, "name": m.name, "parameters": parameters_display(m.parameters), "why": membership.why}
@@ -54,16 +55,9 @@ def term_data(catalog: Catalog, term: Term) -> dict:
         "relations": [
             {"relation": r.relation, "term": r.term, "name": catalog.terms[r.term].name} for r in term.relations
         ],
-        "misconceptions": [
-            {"id": m.id, "claim": m.claim, "correction": m.correction, "sources": _sources(catalog, m.sources)}
-            for m in myths
-        ],
-        "sources": _sources(catalog, term.sources),
+        "misconceptions": [myth_json(catalog, m) for m in myths],
+        "sources": sources_json(catalog, term.sources),
     }
-
-
-def _sources(catalog: Catalog, ids) -> list[dict]:
-    return [{"id": s.id, "title": s.title, "url": s.url} for s in queries.sources_of(catalog, ids)]
 
 
 def term_document(catalog: Catalog, term: Term, level: Level = Level.ALL) -> Document:

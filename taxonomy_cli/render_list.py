@@ -126,7 +126,7 @@ def list_data(catalog: Catalog, models: Sequence[Model], matched: int, excluded:
 def models_json(catalog: Catalog) -> dict[str, bytes]:
     """Each model's `show` JSON as json_text writes it, in UTF-8, by id: made once and cached (cache.derived), as
     building it is most of the cost of listing 10,000 models, and bytes are joined and written without a copy."""
-    from taxonomy_cli.output import json_text
+    from taxonomy_cli.safety import json_text
 
     return {m.id: json_text(render_card.model_data(catalog, m)).encode() for m in catalog.models.values()}
 
@@ -134,7 +134,7 @@ def models_json(catalog: Catalog) -> dict[str, bytes]:
 def list_json(models_json: Mapping[str, bytes], models: Sequence[Model], matched: int,
               excluded: Mapping[str, Sequence[Model]]) -> bytes:  # fmt: skip
     """json_text(list_data(...)) in UTF-8, put together from each model's JSON made ahead (models_json)."""
-    from taxonomy_cli.output import json_text
+    from taxonomy_cli.safety import json_text
 
     rest = json_text({"matched": matched, "excluded": excluded_data(excluded)}).encode()  # b'{"matched":...}'
     separated = [b","] * max(2 * len(models) - 1, 0)  # model, comma, model...: joined in one copy

@@ -6,16 +6,7 @@ from taxonomy_cli import queries
 from taxonomy_cli.document import Document, Field, Section, Table, View
 from taxonomy_cli.wording import counted
 from taxonomy_cli.records import Catalog, Family, Model, Myth, Term
-
-
-def myth_data(catalog: Catalog, myth: Myth) -> dict:
-    return {
-        "id": myth.id,
-        "claim": myth.claim,
-        "correction": myth.correction,
-        "about": list(myth.about),
-        "sources": [{"id": s.id, "title": s.title, "url": s.url} for s in queries.sources_of(catalog, myth.sources)],
-    }
+from taxonomy_cli.shapes import myth_json, source_json
 
 
 def myths_document(catalog: Catalog, myths: tuple[Myth, ...], about: str | None) -> Document:
@@ -32,13 +23,11 @@ def myths_document(catalog: Catalog, myths: tuple[Myth, ...], about: str | None)
 
 
 def sources_data(catalog: Catalog, record: Model | Family | Term) -> dict:
+    """`taxo sources --format json`: each source in its one shape, beside the fields of the card it supports."""
     return {
         "id": record.id,
         "kind": "model" if isinstance(record, Model) else "family" if isinstance(record, Family) else "term",
-        "sources": [
-            {"id": s.id, "title": s.title, "url": s.url, "kind": s.kind.value, "date": s.date, "supports": list(f)}
-            for s, f in queries.source_usage(catalog, record)
-        ],
+        "sources": [{"source": source_json(s), "supports": list(f)} for s, f in queries.source_usage(catalog, record)],
     }
 
 
@@ -60,18 +49,18 @@ SOURCE_COLUMNS = [("id", "Id"), ("title", "Title"), ("url", "URL"), ("kind", "Ki
 
 def myth_rows(catalog: Catalog, myths: tuple[Myth, ...]) -> list[dict]:
     """One flat row per myth, for csv and markdown."""
-    return [{**myth_data(catalog, m), "sources": [s["url"] for s in myth_data(catalog, m)["sources"]]} for m in myths]
+    return [{**myth_json(catalog, m), "sources": [s.url for s in queries.sources_of(catalog, m.sources)]} for m in myths]
 
 
 def source_rows(catalog: Catalog, record: Model | Family | Term) -> list[dict]:
     """One flat row per source, for csv and markdown."""
-    return sources_data(catalog, record)["sources"]
+    return [{**source_json(s), "supports": list(f)} for s, f in queries.source_usage(catalog, record)]
 
 
 def myths_view(catalog: Catalog, myths: tuple[Myth, ...], about: str | None) -> View:
     """`taxo myths`."""
     return View(
-        lambda: [myth_data(catalog, m) for m in myths],
+        lambda: [myth_json(catalog, m) for m in myths],
         lambda: myths_document(catalog, myths, about),
         table=lambda: Table(tuple(MYTH_COLUMNS), tuple(myth_rows(catalog, myths))),
     )

@@ -11,7 +11,6 @@ from collections.abc import Mapping
 
 from taxonomy_cli.document import Line, Span, Table, View
 from taxonomy_cli.explore import Timeline
-from taxonomy_cli.records import Catalog
 
 CELL = 5  # a period column: 4 characters and a space
 TOTAL = "total"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from taxonomy_cli.output import inert
+from taxonomy_cli.safety import inert
 
 Columns = Sequence[tuple[str, str]]
 Rows = Sequence[Mapping[str, object]]

@@ -160,7 +160,7 @@ def test_dall_e_diffusion_myth_is_corrected(taxo):
 
 def test_sources_command_says_which_fields_each_source_supports(taxo):
     data = taxo.json("sources", "mistral-7b")
-    supports = {s["id"]: s["supports"] for s in data["sources"]}
+    supports = {c["source"]["id"]: c["supports"] for c in data["sources"]}  # each source beside what it supports
     assert "parameters" in supports["mistral-7b-config"]
     assert "released" in supports["mistral-7b-announcement"]
     out = taxo("sources", "mistral-7b").stdout
@@ -250,3 +250,28 @@ def test_an_unknown_model_says_how_far_the_catalogue_reaches(taxo):
     assert result.exit_code == 3
     assert f"covers releases up to {CATALOG.data_as_of[:7]}" in result.stderr
     assert "--catalog" in result.stderr
+
+
+def test_the_condition_vocabulary_is_one_table_that_the_catalogue_and_its_readme_follow():
+    from pathlib import Path
+
+    from taxonomy_cli.catalog import RULE_CONDITIONS
+    from taxonomy_cli.conditions import CONDITIONS, WORDING_FIELDS
+
+    assert RULE_CONDITIONS == {name: condition.kind for name, condition in CONDITIONS.items()}
+    assert set(CATALOG.wording) == set(CONDITIONS), "every condition has its 'why not' wording in rules.yaml"
+    for name, wording in CATALOG.wording.items():
+        assert CONDITIONS[name].sized == (wording.unknown is not None), name
+    readme = (Path(__file__).resolve().parent.parent / "catalog" / "README.md").read_text(encoding="utf-8")
+    for name in [*CONDITIONS, *WORDING_FIELDS]:
+        assert f"`{name}`" in readme or f"`{{{name}}}`" in readme, f"catalog/README.md does not mention {name}"
+    used = {key for rule in CATALOG.rules for key, _ in rule.when}
+    assert used <= set(CONDITIONS)
+
+
+def test_a_condition_s_wording_names_only_known_facts(taxo, tmp_path):
+    path = tmp_path / "wording.yaml"
+    path.write_text('conditions:\n  - {id: stage, why_not: "{secret.__class__}"}\n', encoding="utf-8")
+    result = taxo("validate", str(path))
+    assert result.exit_code == 4
+    assert "is not a fact this text can name" in result.stderr

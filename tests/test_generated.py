@@ -195,13 +195,13 @@ def test_any_command_line(sandbox, tokens, catalogues, env, lead):
 
 FIELDS = {
     "sources": ["id", "title", "url", "kind", "date"],
-    "organizations": ["id", "name", "aliases", "url"],
+    "organizations": ["id", "name", "aliases", "url", "parent"],
     "families": ["id", "name", "organization", "description", "aliases", "sources"],
     "models": [
         "id", "name", "organization", "family", "aliases", "description", "released", "parameters",
         "active_parameters", "architecture", "architecture_notes", "modalities", "context_length", "training_tokens",
         "knowledge_cutoff", "weights", "license", "stage", "base_model", "lineage_note", "broad_pretraining",
-        "classification", "sources",
+        "classification", "sources", "hf_repos", "api_ids",
     ],
     "terms": [
         "id", "kind", "name", "aliases", "summary", "parent", "analogy", "plain", "technical", "technical_sources",
@@ -211,11 +211,13 @@ FIELDS = {
     "rules": ["id", "category", "when", "because", "sources"],
     "thresholds": ["id", "parameters", "label", "note", "sources"],
     "myths": ["id", "claim", "correction", "about", "sources"],
+    "licenses": ["id", "name", "aliases", "terms", "summary", "url", "sources"],
+    "conditions": ["id", "why_not", "unknown"],
 }  # fmt: skip
 INNER_KEYS = [
     "value", "status", "method", "estimate_by", "note", "sources", "alternatives", "date", "input", "output",
     "category", "include", "judgement", "by", "relation", "term", "text", "broad_pretraining", "input_any",
-    "parameters_at_least", "parameters_below", "stage", "architecture_excludes",
+    "parameters_at_least", "parameters_below", "stage", "architecture_excludes", "why_not", "unknown",
 ]  # fmt: skip
 WORDS = [
     "gen-a", "gen-b", "gen-fam", "gen-org", "gen-src", "gen-term", "mistral-7b", "llama-3", "phi-2", "llm", "slm",
