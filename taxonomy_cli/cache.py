@@ -96,14 +96,15 @@ def _folder() -> Path:
 
 
 def _make_folder(folder: Path) -> None:
-    """Create the cache folder, but never a home: a missing $XDG_CACHE_HOME or home folder means no cache."""
+    """Create the cache folder, and the folder it sits in ($XDG_CACHE_HOME, ~/.cache) when that one's own parent
+    exists; never a chain of folders: a missing home (or a $XDG_CACHE_HOME under a missing folder) means no cache."""
     if folder.is_dir():
         return
     root = folder.parent  # $XDG_CACHE_HOME, or ~/.cache
     if not root.is_dir():
-        if os.path.isabs(os.environ.get("XDG_CACHE_HOME", "")) or not root.parent.is_dir():
-            raise OSError(f"{root} does not exist: no cache")
-        root.mkdir(mode=0o700)  # ~/.cache on a fresh account, inside a home that exists
+        if not root.parent.is_dir():
+            raise OSError(f"{root.parent} does not exist: no cache")
+        root.mkdir(mode=0o700)
     folder.mkdir(mode=0o700, exist_ok=True)
 
 

@@ -332,7 +332,8 @@ def test_a_huge_file_under_the_cache_file_s_name_is_not_read(taxo, monkeypatch):
 @pytest.mark.parametrize("which", ["XDG_CACHE_HOME", "HOME"])
 def test_a_missing_home_means_no_cache_and_is_not_created(taxo, tmp_path, which):
     missing = tmp_path / "gone"
-    env = {"XDG_CACHE_HOME": str(missing)} if which == "XDG_CACHE_HOME" else {"XDG_CACHE_HOME": "", "HOME": str(missing)}
+    env = ({"XDG_CACHE_HOME": str(missing / "cache")} if which == "XDG_CACHE_HOME"
+           else {"XDG_CACHE_HOME": "", "HOME": str(missing)})  # fmt: skip
     result = taxo("show", "phi-2", env=env)
     assert result.exit_code == 0
     assert not missing.exists()
