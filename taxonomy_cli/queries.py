@@ -54,6 +54,14 @@ def find(catalog: Catalog, name: str) -> Model | Family:
     raise NotFound(f"no model or family named {name!r}{hint} (try 'taxo list' or 'taxo search {name}'{covers})")
 
 
+def taxonomy_root(catalog: Catalog) -> Term:
+    """The category the others sit under (foundation models, in the bundled catalogue): the first category without
+    a parent that some other category names as its parent."""
+    categories = catalog.categories
+    parents = {t.parent for t in categories.values() if t.parent}
+    return next((t for t in categories.values() if t.parent is None and t.id in parents), next(iter(categories.values())))
+
+
 def license_of(catalog: Catalog, model: Model) -> License | None:
     """The catalogue's licence record for a model's `license` (matched by name or alias, forgivingly), if any."""
     if not model.license:

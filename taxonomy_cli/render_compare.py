@@ -43,7 +43,13 @@ def terms_grid(catalog: Catalog, terms: list[Term]) -> Grid:
 
 
 def _short_name(term: Term) -> str:
-    return term.id.upper() if term.id in ("llm", "slm") else term.name
+    """What the catalogue abbreviates a term to: 'Large language model (LLM)' -> 'LLM'; else its name."""
+    name = term.name.rstrip()
+    if name.endswith(")") and "(" in name:
+        short = name[name.rindex("(") + 1 : -1].strip()
+        if short and "(" not in short:
+            return short
+    return name
 
 
 def _example_names(catalog: Catalog, term: Term) -> str:

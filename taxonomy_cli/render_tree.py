@@ -7,9 +7,6 @@ from taxonomy_cli.document import Document, Section, TreeNode, View
 from taxonomy_cli.records import Catalog, Model, Term
 from taxonomy_cli.render_card import parameters_display
 
-ROOT = "foundation"
-
-
 def _children(catalog: Catalog, parent: str) -> list[Term]:
     return [t for t in catalog.categories.values() if t.parent == parent]
 
@@ -21,9 +18,10 @@ def _model_label(model: Model) -> str:
 def taxonomy(catalog: Catalog, depth: int) -> TreeNode:
     """Categories under foundation models, down to families (depth 2) and models (depth 3)."""
     members = queries.category_members(catalog)
+    root = queries.taxonomy_root(catalog)
     homes = {}  # model id -> the sub-categories it appears under (to mark models shown twice)
     for category, pairs in members.items():
-        if category != ROOT and catalog.categories[category].parent == ROOT:
+        if category != root.id and catalog.categories[category].parent == root.id:
             for model, _ in pairs:
                 homes.setdefault(model.id, []).append(category)
 
@@ -33,11 +31,11 @@ def taxonomy(catalog: Catalog, depth: int) -> TreeNode:
         if level >= depth:
             return TreeNode(label)
         children: list[TreeNode] = [category_node(t, level + 1) for t in _children(catalog, term.id)]
-        if term.id != ROOT:
+        if term.id != root.id:
             children.extend(_family_nodes(catalog, term, pairs, homes, level + 1, depth))
         return TreeNode(label, tuple(children))
 
-    return category_node(catalog.categories[ROOT], 0)
+    return category_node(root, 0)
 
 
 def _family_nodes(catalog, term, pairs, homes, level, depth) -> list[TreeNode]:
