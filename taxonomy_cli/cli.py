@@ -67,7 +67,7 @@ class _TaxoGroup(typer.core.TyperGroup):
             return super().make_context(info_name, args, parent=parent, **extra)
 
     def invoke(self, ctx):  # noqa: ANN001, ANN201 - click's signature
-        with _errors_reported(lambda: bool(ctx.obj and ctx.obj.get("debug")) or _debug_env()):
+        with _errors_reported(lambda: bool(ctx.obj and ctx.obj.debug) or _debug_env()):
             return super().invoke(ctx)
 
 
@@ -187,32 +187,20 @@ app = typer.Typer(
 # -- shared state ------------------------------------------------------------------------------------------------
 
 
-def _catalog(ctx: typer.Context):
+def _session(ctx: typer.Context) -> "Session":  # noqa: F821 - session.Session, imported where it is made
+    """This run's Session (made by the root callback)."""
+    return ctx.find_root().obj
+
+
+def _catalog(ctx: typer.Context):  # noqa: ANN202 - records.Catalog, imported lazily
     """The merged catalogue for this invocation (bundled + TAXO_CATALOG + --catalog), loaded once."""
-    from taxonomy_cli import cache
-
-    state = ctx.find_root().obj
-    if "catalog" not in state:
-        state["catalog"] = cache.load(_catalog_files(ctx))
-    return state["catalog"]
-
-
-def _catalog_files(ctx: typer.Context) -> list:
-    """The catalogue files of this invocation (bundled, TAXO_CATALOG, --catalog), found once."""
-    from taxonomy_cli import catalog
-
-    state = ctx.find_root().obj
-    if "files" not in state:
-        state["files"] = catalog.files(state.get("paths", ()))
-    return state["files"]
+    return _session(ctx).catalog()
 
 
 def _derived(ctx: typer.Context, name: str, build, kind: type):  # noqa: ANN001, ANN202 - build(catalogue) -> kind
     """What `build` computes from this invocation's catalogue: from the cache when it can be, without even loading
     the catalogue (see cache.derived)."""
-    from taxonomy_cli import cache
-
-    return cache.derived(_catalog_files(ctx), name, lambda: build(_catalog(ctx)), kind)
+    return _session(ctx).derived(name, build, kind)
 
 
 def _completion_catalog():
@@ -313,7 +301,9 @@ def root(
     ] = False,
 ) -> None:
     """Explain AI models: what a foundation model, an LLM or an SLM is, and what a given model really is."""
-    ctx.obj = {"paths": list(catalog_paths or ()), "debug": debug}
+    from taxonomy_cli.session import Session
+
+    ctx.obj = Session(catalog_paths or (), debug)
 
 
 @app.command()
@@ -497,8 +487,7 @@ def validate(
     from taxonomy_cli import catalog, render_validate
     from taxonomy_cli.output import emit, resolve_format
 
-    state = ctx.find_root().obj
-    files = catalog.files([*state.get("paths", ()), *(paths or ())])
+    files = catalog.files([*_session(ctx).paths, *(paths or ())])
     try:
         loaded = catalog.load(files)
     except CatalogError as exc:

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from taxonomy_cli.errors import NotFound
 from taxonomy_cli.conditions import CONDITIONS, size
 from taxonomy_cli.names import normalise
-from taxonomy_cli.records import Catalog, Family, License, Membership, Model, Myth, Quantity, Rule, Source, Status, Term
+from taxonomy_cli.records import Catalog, Family, License, Membership, Model, Myth, Quantity, Rule, Source, Term
 from taxonomy_cli.units import short_count
 from taxonomy_cli.wording import with_article
 

@@ -117,3 +117,14 @@ def test_user_files_are_never_modified(taxo):
         taxo("validate", str(f))
     after = {f: hashlib.sha256(f.read_bytes()).hexdigest() for f in files}
     assert before == after
+
+
+def test_a_session_reads_its_catalogue_once_and_only_when_asked():
+    from taxonomy_cli.session import Session
+
+    session = Session([str(DATA / "user" / "my-models.yaml")])
+    assert session._catalog is None  # nothing read by making it
+    loaded = session.catalog()
+    assert "acme-tiny-chat" in loaded.models
+    assert session.catalog() is loaded
+    assert session.files()[-1].name == "my-models.yaml"
