@@ -241,6 +241,11 @@ def _complete_categories(incomplete: str) -> list[str]:
     return _completions(loaded.categories, incomplete) if loaded else []
 
 
+def _complete_licenses(incomplete: str) -> list[str]:
+    loaded = _completion_catalog()
+    return _completions(loaded.licenses, incomplete) if loaded else []
+
+
 def _complete_stages(incomplete: str) -> list[str]:
     from taxonomy_cli.records import Stage
 
@@ -548,6 +553,20 @@ SinceOption = Annotated[
     Optional[str],
     typer.Option("--since", help="Released on or after: YYYY, YYYY-MM, YYYY-MM-DD or YYYY-Qn.", metavar="DATE"),
 ]
+LicenseOption = _filter_option(
+    "--license", "A licence: SPDX id or name (Apache-2.0, 'Llama 3.1 Community License'); any of several.", "LICENSE",
+    _complete_licenses,
+)
+CommercialOption = Annotated[
+    bool, typer.Option("--commercial", help="Only models whose licence allows commercial use (with or without "
+                       "conditions: see the Licence column).")  # fmt: skip
+]
+MoeOption = Annotated[bool, typer.Option("--moe", help="Only mixture-of-experts models (those with an active count).")]
+ActiveParamsOption = Annotated[
+    Optional[str],
+    typer.Option("--active-params", help="Parameters active per token, LOW..HIGH as for --params (a dense model's are "
+                 "all of them).", metavar="RANGE"),
+]  # fmt: skip
 UntilOption = Annotated[
     Optional[str],
     typer.Option("--until", help="Released on or before (the whole period named): 2024, 2024-06.", metavar="DATE"),
@@ -582,6 +601,10 @@ def list_(
     params: ParamsOption = None,
     since: SinceOption = None,
     until: UntilOption = None,
+    license: LicenseOption = None,
+    commercial: CommercialOption = False,
+    moe: MoeOption = False,
+    active_params: ActiveParamsOption = None,
     sort: Annotated[SortKey, typer.Option("--sort", help="Order by name, released, params or org.")] = SortKey.NAME,
     reverse: Annotated[bool, typer.Option("--reverse", "-r", help="Reverse the order (unknowns stay last).")] = False,
     limit: Annotated[Optional[int], typer.Option("--limit", "-n", min=1, help="Show at most N models.")] = None,
@@ -603,7 +626,8 @@ def list_(
     from taxonomy_cli.output import emit
 
     selection = _select(ctx, categories=category, organizations=org, families=family, weights=weights, stages=stage,
-                         modalities=modality, parameters=params, since=since, until=until)
+                         modalities=modality, parameters=params, since=since, until=until, licenses=license,
+                         commercial=commercial, moe=moe, active=active_params)
     ordered = explore.sort_models(selection.models, sort.value, reverse)
     listed = ordered[:limit] if limit else ordered
     models_json = lambda: _derived(ctx, "models-json", render_list.models_json, dict)  # noqa: E731
@@ -656,6 +680,10 @@ def timeline(
     params: ParamsOption = None,
     since: SinceOption = None,
     until: UntilOption = None,
+    license: LicenseOption = None,
+    commercial: CommercialOption = False,
+    moe: MoeOption = False,
+    active_params: ActiveParamsOption = None,
     output_format: TableFormatOption = TableFormat.AUTO,
     pager: PagerOption = False,
 ) -> None:
@@ -671,7 +699,8 @@ def timeline(
     from taxonomy_cli.output import emit
 
     selection = _select(ctx, categories=category, organizations=org, families=family, weights=weights, stages=stage,
-                         modalities=modality, parameters=params, since=since, until=until)
+                         modalities=modality, parameters=params, since=since, until=until, licenses=license,
+                         commercial=commercial, moe=moe, active=active_params)
     history = explore.timeline(_catalog(ctx), _models(ctx, selection.models), by.value, group.value)
     excluded = render_list.excluded_data(selection.excluded)
     notes = tuple(render_list.exclusion_notes(selection.excluded))
@@ -691,6 +720,10 @@ def chart(
     params: ParamsOption = None,
     since: SinceOption = None,
     until: UntilOption = None,
+    license: LicenseOption = None,
+    commercial: CommercialOption = False,
+    moe: MoeOption = False,
+    active_params: ActiveParamsOption = None,
     output_format: TableFormatOption = TableFormat.AUTO,
     pager: PagerOption = False,
 ) -> None:
@@ -706,7 +739,8 @@ def chart(
     from taxonomy_cli.output import emit
 
     selection = _select(ctx, categories=category, organizations=org, families=family, weights=weights, stages=stage,
-                         modalities=modality, parameters=params, since=since, until=until)
+                         modalities=modality, parameters=params, since=since, until=until, licenses=license,
+                         commercial=commercial, moe=moe, active=active_params)
     catalog = _catalog(ctx)
     bars = explore.chart(catalog, _models(ctx, selection.models), metric.value)
     excluded = render_list.excluded_data(selection.excluded)

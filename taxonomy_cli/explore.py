@@ -120,6 +120,10 @@ class Filters:
     parameters: SizeRange | None = None
     since: str | None = None  # inclusive ISO bound, see parse_period
     until: str | None = None
+    licenses: tuple[str, ...] = ()  # licence ids
+    commercial: bool = False  # the licence allows commercial use, with or without conditions
+    moe: bool = False  # mixture-of-experts models only (those with an active-parameter count)
+    active: SizeRange | None = None  # parameters active per token (a dense model's are all of them)
 
 
 def listing(catalog: Catalog) -> Listing:
@@ -132,12 +136,15 @@ def listing(catalog: Catalog) -> Listing:
             m.stage.value, (*m.inputs, *m.outputs), tuple(c.category for c in queries.classify(catalog, m)), size,
             None if size is not None else "unknown" if m.parameters is None else "undisclosed",
             m.released.date if m.released else None, _organization_line(catalog, m.organization),
+            license_.id if (license_ := queries.license_of(catalog, m)) else None,
+            license_.terms.value if license_ else None, size_of(m.active_parameters),
         ))  # fmt: skip
     return Listing(
         tuple(models),
         _names(((t.id, t.name, *t.aliases), t.id) for t in catalog.categories.values()),
         _names(((o.id, o.name, *o.aliases), o.id) for o in catalog.organizations.values()),
         _names(((f.id, f.name, *f.aliases), f.id) for f in catalog.families.values()),
+        _names(((lic.id, lic.name, *lic.aliases), lic.id) for lic in catalog.licenses.values()),
     )
 
 
@@ -161,6 +168,10 @@ def make_filters(
     parameters: str | None = None,
     since: str | None = None,
     until: str | None = None,
+    licenses: Iterable[str] | None = None,
+    commercial: bool = False,
+    moe: bool = False,
+    active: str | None = None,
 ) -> Filters:
     """Resolve what a user typed (names, aliases, comma lists) to ids; a typo is a UsageError with a hint."""
     low = parse_period(since, end=False) if since else None
@@ -177,7 +188,19 @@ def make_filters(
         parameters=parse_size_range(parameters) if parameters else None,
         since=low,
         until=high,
+        licenses=_resolve("--license", split_words(licenses), listed.license_names),
+        commercial=commercial,
+        moe=moe,
+        active=_active_range(active) if active else None,
     )
+
+
+def _active_range(text: str) -> SizeRange:
+    """--active-params: a range only (a dense model's active parameters are all its parameters)."""
+    found = parse_size_range(text)
+    if found.missing:
+        raise UsageError(f"--active-params takes a range such as 1B..20B, not {text!r}")
+    return found
 
 
 def _names(entries: Iterable[tuple[tuple[str, ...], str]]) -> dict[str, str]:
@@ -256,7 +279,20 @@ def _passes(f: Filters, model: Listed) -> bool:
         return False
     if f.categories and not set(f.categories) & set(model.categories):
         return False
+    if f.licenses and model.license not in f.licenses:
+        return False
+    if f.commercial and model.license_terms not in COMMERCIAL_TERMS:
+        return False
+    if f.moe and model.active_parameters is None:
+        return False
+    if f.active:
+        active = model.active_parameters if model.active_parameters is not None else model.parameters
+        if active is None or active not in f.active:
+            return False
     return True
+
+
+COMMERCIAL_TERMS = ("osi", "commercial", "commercial-conditions")  # licence terms that allow commercial use
 
 
 def _missing(f: Filters, model: Listed) -> str | None:

@@ -326,6 +326,9 @@ class Listed(NamedTuple):
     parameters_missing: str | None  # "undisclosed" | "unknown" when there is no disclosed count
     released: str | None  # ISO date
     organizations: tuple[str, ...] = ()  # its organisation and those that one is part of (`--org google`)
+    license: str | None = None  # the id of its licence in the catalogue (catalog/licenses.yaml), if known
+    license_terms: str | None = None  # records.LicenseTerms value: osi, commercial, commercial-conditions, ...
+    active_parameters: int | None = None  # a disclosed active count (mixture of experts); None for dense models
 
 
 class Listing(NamedTuple):
@@ -335,4 +338,5 @@ class Listing(NamedTuple):
     category_names: dict[str, str]
     organization_names: dict[str, str]
     family_names: dict[str, str]
+    license_names: dict[str, str] = {}  # noqa: RUF012 - never mutated: normalised licence name or alias -> id
 

@@ -19,7 +19,7 @@ LIST_COLUMNS = (
     ("parameters", "Params"),
     ("context", "Context"),
     ("stage", "Stage"),
-    ("weights", "Weights"),
+    ("weights", "Weights"),  # and what the licence allows: open · non-commercial
     ("categories", "Categories"),
 )
 
@@ -32,7 +32,7 @@ CSV_COLUMNS = tuple(
     for key in (
         "id", "name", "organization", "organization_id", "released", "parameters", "parameters_status",
         "active_parameters", "context_length", "architecture", "inputs", "outputs", "weights", "license", "stage",
-        "family", "base_model", "categories",
+        "family", "base_model", "categories", "license_terms",
     )
 )  # fmt: skip
 
@@ -47,9 +47,16 @@ def list_row(catalog: Catalog, model: Model) -> dict[str, object]:
         "parameters": render_card.parameters_display(model.parameters),
         "context": _context_display(model),
         "stage": model.stage.value,
-        "weights": model.weights.value,
+        "weights": model.weights.value + (f" · {terms}" if (terms := _license_terms(catalog, model)) else ""),
         "categories": ", ".join(m.category for m in queries.classify(catalog, model)),
     }
+
+
+def _license_terms(catalog: Catalog, model: Model) -> str | None:
+    """What the weights' licence allows (osi, commercial, commercial-conditions, non-commercial), when known:
+    shown beside 'open' so that nobody takes a research licence for an open one."""
+    license_ = queries.license_of(catalog, model)
+    return license_.terms.value if license_ else None
 
 
 def _context_display(model: Model) -> str:
@@ -90,6 +97,7 @@ def csv_row(catalog: Catalog, model: Model) -> dict[str, object]:
         "family": model.family,
         "base_model": model.base_model,
         "categories": [m.category for m in queries.classify(catalog, model)],
+        "license_terms": _license_terms(catalog, model),
     }
 
 

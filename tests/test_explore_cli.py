@@ -103,7 +103,7 @@ def test_list_csv_has_a_header_and_flat_raw_values(taxo):
     header = result.stdout.splitlines()[0]
     assert header == (
         "id,name,organization,organization_id,released,parameters,parameters_status,active_parameters,"
-        "context_length,architecture,inputs,outputs,weights,license,stage,family,base_model,categories"
+        "context_length,architecture,inputs,outputs,weights,license,stage,family,base_model,categories,license_terms"
     )
     rows = {row["id"]: row for row in rows_of(result.stdout)}
     assert rows["ex-mid"]["name"] == "Ex|Mid [bold]chat[/bold]"
@@ -120,7 +120,7 @@ def test_list_markdown_is_a_pipe_table_with_pipes_escaped(taxo):
     lines = ex(taxo, "list", *ORG, "--format", "markdown").stdout.splitlines()
     assert lines[0] == "| ID | Name | Organization | Released | Params | Context | Stage | Weights | Categories |"
     assert lines[1] == "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
-    mid = "| ex-mid | Ex\\|Mid [bold]chat[/bold] | ExampleCo | 2023-05-10 | 3.5B | 128K | chat | open |"
+    mid = "| ex-mid | Ex\\|Mid [bold]chat[/bold] | ExampleCo | 2023-05-10 | 3.5B | 128K | chat | open · osi |"
     assert any(line.startswith(mid) and line.endswith("slm, chat |") for line in lines)
     assert all(len(re.split(r"(?<!\\)\|", line)) == 9 + 2 for line in lines)  # 9 cells on every line
     assert len(lines) == 2 + 5
@@ -455,3 +455,48 @@ def test_the_json_listing_put_together_from_each_models_json_is_the_whole_listin
     whole = json_text(render_list.list_data(catalog, models, len(ordered), selection.excluded)).encode()
     assert joined == whole
     assert json.loads(joined)["matched"] == len(ordered) > 0
+
+
+# -- licences, commercial use, mixture of experts (issue 18) -------------------------------------------------------
+
+
+def ids(taxo, *args: str) -> set[str]:
+    return {m["id"] for m in taxo.json("list", *args)["models"]}
+
+
+def test_license_filter_takes_spdx_ids_and_names_any_of_several(taxo):
+    apache = ids(taxo, "--license", "Apache-2.0")
+    assert "mistral-7b" in apache and "llama-3.1-8b" not in apache
+    both = ids(taxo, "--license", "apache-2.0,Llama 3.1 Community License")
+    assert {"mistral-7b", "llama-3.1-8b"} <= both
+    result = taxo("list", "--license", "Apache-2.1")
+    assert result.exit_code == 2 and "--license: unknown value 'Apache-2.1'" in result.stderr
+
+
+def test_commercial_keeps_what_the_licence_allows_and_says_under_which_terms(taxo):
+    commercial = ids(taxo, "--commercial")
+    assert {"mistral-7b", "llama-3.1-8b"} <= commercial  # Apache-2.0; Llama's licence, with conditions
+    assert not {"alpaca-7b", "command-r", "llama-7b"} & commercial  # CC-BY-NC, CC-BY-NC, research only
+    assert all(m["license_terms"] in ("osi", "commercial", "commercial-conditions")
+               for m in taxo.json("list", "--commercial")["models"])  # fmt: skip
+
+
+def test_open_weights_still_means_downloadable_and_the_table_shows_the_licence_beside_it(taxo):
+    assert {"command-r", "alpaca-7b"} & ids(taxo, "--weights", "open,gated")  # downloadable, research licence
+    table = taxo("list", "--org", "cohere", "--format", "plain").stdout
+    assert "non-commercial" in table
+
+
+def test_moe_and_active_parameters(taxo):
+    moe = ids(taxo, "--moe")
+    assert {"mixtral-8x7b", "deepseek-v3", "kimi-k2"} <= moe and "mistral-7b" not in moe
+    small_active = ids(taxo, "--moe", "--active-params", "..15B")
+    assert "mixtral-8x7b" in small_active and "kimi-k2" not in small_active  # 12.9B vs 32B active
+    dense = ids(taxo, "--active-params", "7B..7.5B")
+    assert "mistral-7b" in dense  # a dense model's active parameters are all of them
+    result = taxo("list", "--active-params", "undisclosed")
+    assert result.exit_code == 2 and "--active-params takes a range" in result.stderr
+
+
+def test_completion_of_licences():
+    assert "apache-2.0" in complete("taxo list --license apa")
