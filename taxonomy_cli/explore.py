@@ -349,7 +349,8 @@ def sort_models(models: Iterable[Listed], key: str = "name", reverse: bool = Fal
 # How much a match in each field counts: a name outranks the same word in a description.
 _WEIGHTS = {
     "id": 1.0, "name": 1.0, "alias": 0.95, "organization": 0.7, "family": 0.75, "architecture": 0.6,
-    "summary": 0.55, "description": 0.5, "explanation": 0.4, "myth": 0.5, "correction": 0.4,
+    "summary": 0.55, "description": 0.5, "explanation": 0.4, "myth": 0.5, "correction": 0.4, "analogy": 0.45,
+    "technical": 0.35,
 }  # fmt: skip
 _NAME_FIELDS = frozenset({"id", "name", "alias", "organization", "family"})
 _KIND_ORDER = {"model": 0, "family": 1, "term": 2, "myth": 3}
@@ -494,7 +495,7 @@ def _documents(catalog: Catalog):
         yield "family", f.id, f.name, f"taxo show {f.id}", tuple(fields)
     for t in catalog.terms.values():
         fields = [("name", t.name), ("id", t.id), *(("alias", a) for a in t.aliases), ("summary", t.summary)]
-        fields += [("explanation", t.plain)]
+        fields += [("analogy", t.analogy), ("explanation", t.plain), ("technical", t.technical)]
         yield "term", t.id, t.name, f"taxo explain {t.id}", tuple(fields)
     for myth in catalog.myths.values():
         subject = next(iter(myth.about), "")

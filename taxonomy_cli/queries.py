@@ -28,10 +28,11 @@ def name_index(catalog: Catalog) -> dict[str, Model | Family]:
     return index
 
 
-def suggest(word: str, index: Iterable[str], display: dict[str, str] | None = None, count: int = 3) -> list[str]:
+def suggest(word: str, index: Iterable[str], display: dict[str, str] | None = None, count: int = 3,
+            cutoff: float = 0.6) -> list[str]:  # fmt: skip
     """Close matches for a 'did you mean' hint, shown by their ids."""
     keys = list(index)
-    matches = difflib.get_close_matches(normalise(word), keys, n=count * 3, cutoff=0.6)
+    matches = difflib.get_close_matches(normalise(word), keys, n=count * 3, cutoff=cutoff)
     shown: list[str] = []
     for match in matches:
         label = display[match] if display else match
@@ -48,10 +49,27 @@ def find(catalog: Catalog, name: str) -> Model | Family:
     record = index.get(normalise(name))
     if record is not None:
         return record
+    covers = f"taxo's catalogue covers releases up to {catalog.data_as_of[:7]}: add newer models with --catalog"
+    family = _family_of_unknown(catalog, name)
+    if family is not None:
+        members = ", ".join(m.id for m in family_members(catalog, family)) or "no models yet"
+        raise NotFound(f"{name!r} is not in the catalogue; the {family.name} family has: {members} ({covers})")
     hints = suggest(name, index, {key: rec.id for key, rec in index.items()})
     hint = f"; did you mean {' or '.join(repr(h) for h in hints)}?" if hints else ""
-    covers = f"; taxo's catalogue covers releases up to {catalog.data_as_of[:7]}: add newer models with --catalog"
-    raise NotFound(f"no model or family named {name!r}{hint} (try 'taxo list' or 'taxo search {name}'{covers})")
+    raise NotFound(f"no model or family named {name!r}{hint} (try 'taxo list' or 'taxo search {name}'; {covers})")
+
+
+def _family_of_unknown(catalog: Catalog, name: str) -> Family | None:
+    """The family an unknown name belongs to by its start ('kimi-k3-preview': Kimi K2? no; 'gemma-9': Gemma), taken
+    from the family's id or name, the longest that fits, at a word boundary of what was typed."""
+    wanted = normalise(name)
+    best: tuple[int, Family] | None = None
+    for family in catalog.families.values():
+        for label in (family.id, family.name):
+            key = normalise(label)
+            if len(key) >= 3 and wanted.startswith(key) and wanted != key and (best is None or len(key) > best[0]):
+                best = (len(key), family)
+    return best[1] if best else None
 
 
 def taxonomy_root(catalog: Catalog) -> Term:
@@ -264,9 +282,9 @@ def find_term(catalog: Catalog, name: str) -> Term:
     if record is not None:
         raise NotFound(f"{name!r} is a {'model' if isinstance(record, Model) else 'family'}, not a term: "
                        f"try 'taxo show {record.id}'")  # fmt: skip
-    hints = suggest(name, index, {key: t.id for key, t in index.items()})
+    hints = suggest(name, index, {key: t.id for key, t in index.items()}, cutoff=0.75)
     hint = f"; did you mean {' or '.join(repr(h) for h in hints)}?" if hints else ""
-    raise NotFound(f"no term named {name!r}{hint} (known terms: {', '.join(catalog.terms)})")
+    raise NotFound(f"no term named {name!r}{hint} (try 'taxo search {name}'; the terms: {', '.join(catalog.terms)})")
 
 
 def category_members(catalog: Catalog) -> dict[str, tuple[tuple[Model, Membership], ...]]:

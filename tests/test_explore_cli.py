@@ -500,3 +500,39 @@ def test_moe_and_active_parameters(taxo):
 
 def test_completion_of_licences():
     assert "apache-2.0" in complete("taxo list --license apa")
+
+
+# -- what practitioners ask (issue 18): terms, search over what taxo explains, unknown names ---------------------
+
+
+@pytest.mark.parametrize(
+    ("asked", "term"),
+    [("quantization", "quantization"), ("quantisation", "quantization"), ("MoE", "mixture-of-experts"),
+     ("mixture of experts", "mixture-of-experts"), ("reasoning model", "reasoning-model"), ("LoRA", "lora"),
+     ("open weights", "open-weights"), ("distillation", "distillation"), ("embedding model", "embedding-model"),
+     ("diffusion model", "diffusion-model"), ("transformer", "transformer")],
+)  # fmt: skip
+def test_the_terms_practitioners_meet_are_explained(taxo, asked, term):
+    data = taxo.json("explain", asked)
+    assert data["id"] == term
+    assert data["analogy"] and data["plain"] and data["technical"]["sources"]
+
+
+def test_search_looks_at_what_taxo_explains_and_an_exact_word_beats_a_fuzzy_one(taxo):
+    robot = taxo.json("search", "robot")["hits"]
+    assert robot[0]["kind"] == "term" and robot[0]["field"] == "analogy"
+    gguf = taxo.json("search", "gguf")["hits"]
+    assert gguf[0]["id"] == "quantization"
+
+
+def test_an_unknown_member_of_a_known_family_names_the_family(taxo):
+    result = taxo("show", "gemma-9b")
+    assert result.exit_code == 3
+    assert "'gemma-9b' is not in the catalogue; the Gemma family has: gemma-2b" in result.stderr
+
+
+def test_an_unknown_term_points_to_search_and_suggests_only_what_is_close(taxo):
+    result = taxo("explain", "zzqq")
+    assert result.exit_code == 3
+    assert "did you mean" not in result.stderr and "try 'taxo search zzqq'" in result.stderr
+    assert "did you mean 'quantization'" in taxo("explain", "quantizaton").stderr
