@@ -5,7 +5,7 @@ from __future__ import annotations
 from taxonomy_cli import queries
 from taxonomy_cli.document import Document, Field, Section, View
 from taxonomy_cli.records import Catalog, Family, Model, Quantity, Status
-from taxonomy_cli.shapes import myth_json, sources_json
+from taxonomy_cli.shapes import FamilyJSON, ModelJSON, myth_json, sources_json
 from taxonomy_cli.units import grouped, short_context, short_count
 
 
@@ -37,7 +37,7 @@ def quantity_data(quantity: Quantity | None) -> dict | None:
     }
 
 
-def model_data(catalog: Catalog, model: Model) -> dict:
+def model_data(catalog: Catalog, model: Model) -> ModelJSON:
     """The `show` JSON contract for a model (keys are stable: add, never rename or retype)."""
     parameters = quantity_data(model.parameters) or {
         "value": None, "status": Status.UNDISCLOSED.value, "display": "unknown", "method": None,
@@ -83,7 +83,7 @@ def model_data(catalog: Catalog, model: Model) -> dict:
     }
 
 
-def family_data(catalog: Catalog, family: Family) -> dict:
+def family_data(catalog: Catalog, family: Family) -> FamilyJSON:
     """The `show` JSON contract for a family: its own fields plus member ids."""
     members = queries.family_members(catalog, family)
     released = [m.released.date for m in members if m.released]

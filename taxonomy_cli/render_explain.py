@@ -7,7 +7,7 @@ from enum import Enum
 from taxonomy_cli import queries
 from taxonomy_cli.document import Document, Field, Section, View
 from taxonomy_cli.records import Catalog, Term, TermKind
-from taxonomy_cli.shapes import myth_json, sources_json
+from taxonomy_cli.shapes import TermJSON, myth_json, sources_json
 from taxonomy_cli.render_card import parameters_display
 
 
@@ -34,7 +34,7 @@ def _examples(catalog: Catalog, term: Term):
     return queries.examples(catalog, term.id)
 
 
-def term_data(catalog: Catalog, term: Term) -> dict:
+def term_data(catalog: Catalog, term: Term) -> TermJSON:
     """The JSON shape of an explanation (stable keys)."""
     myths = queries.myths_about(catalog, term.id)
     return {

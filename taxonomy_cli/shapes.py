@@ -53,3 +53,100 @@ def myth_json(catalog: Catalog, myth: Myth) -> MythJSON:
         "about": list(myth.about),
         "sources": sources_json(catalog, myth.sources),
     }
+
+
+class QuantityJSON(TypedDict):
+    value: int | None
+    status: str  # official | derived | estimate | undisclosed
+    display: str
+    method: str | None
+    estimate_by: str | None
+    note: str | None
+    sources: list[str]  # source ids (the card's `sources` has them in full)
+    alternatives: list["QuantityJSON"]
+
+
+class CategoryJSON(TypedDict):
+    """A category verdict on a model: why it is in it, by which rule or whose sourced judgement."""
+
+    id: str
+    why: str
+    rule: str | None
+    judged_by: str | None
+    sources: list[str]
+
+
+class ParametersJSON(QuantityJSON):
+    active: int | None
+    active_detail: QuantityJSON | None
+
+
+class ModelJSON(TypedDict):
+    """`taxo show MODEL --format json`, and each model of `list --format json`."""
+
+    id: str
+    kind: str  # "model"
+    name: str
+    organization: str
+    organization_id: str
+    released: str | None
+    parameters: ParametersJSON
+    context_length: int | None
+    context_length_detail: QuantityJSON | None
+    training_tokens: int | None
+    training_tokens_detail: QuantityJSON | None
+    architecture: str
+    architecture_notes: str | None
+    modalities: dict[str, list[str]]  # {"input": [...], "output": [...]}
+    weights: str
+    license: str | None
+    license_terms: str | None  # osi | commercial | commercial-conditions | non-commercial
+    stage: str
+    base_model: str | None
+    lineage: list[str]
+    lineage_note: str | None
+    family: str | None
+    aliases: list[str]
+    hf_repos: list[str]
+    api_ids: list[str]
+    description: str
+    knowledge_cutoff: str | None
+    categories: list[CategoryJSON]
+    myths: list[MythJSON]
+    sources: list[SourceJSON]
+
+
+class FamilyJSON(TypedDict):
+    """`taxo show FAMILY --format json`."""
+
+    id: str
+    kind: str  # "family"
+    name: str
+    organization: str
+    organization_id: str
+    released: str | None
+    description: str
+    aliases: list[str]
+    members: list[str]
+    member_details: list[dict]
+    myths: list[MythJSON]
+    sources: list[SourceJSON]
+
+
+class TermJSON(TypedDict):
+    """`taxo explain TERM --format json`."""
+
+    id: str
+    kind: str  # "term"
+    term_kind: str
+    name: str
+    aliases: list[str]
+    summary: str
+    analogy: str
+    plain: str
+    technical: dict  # {"text", "sources": [SourceJSON]}
+    characteristics: list[dict]
+    examples: list[dict]
+    relations: list[dict]
+    misconceptions: list[MythJSON]
+    sources: list[SourceJSON]

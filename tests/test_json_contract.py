@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from taxonomy_cli.shapes import CitedSourceJSON, MythJSON, SourceJSON
+from taxonomy_cli.shapes import (
+    CategoryJSON,
+    CitedSourceJSON,
+    FamilyJSON,
+    ModelJSON,
+    MythJSON,
+    ParametersJSON,
+    QuantityJSON,
+    SourceJSON,
+    TermJSON,
+)
 
 
 def keys(shape: type) -> set[str]:
@@ -23,9 +33,19 @@ def assert_myth(myth: dict) -> None:
         assert_source(source)
 
 
-@pytest.mark.parametrize("name", ["gpt-4", "gpt-4o-mini", "bert-base", "mistral-7b"])
+def assert_model(data: dict) -> None:
+    assert set(data) == keys(ModelJSON)
+    assert set(data["parameters"]) == keys(ParametersJSON)
+    for detail in (data["context_length_detail"], data["training_tokens_detail"], data["parameters"]["active_detail"]):
+        assert detail is None or set(detail) == keys(QuantityJSON)
+    for category in data["categories"]:
+        assert set(category) == keys(CategoryJSON)
+
+
+@pytest.mark.parametrize("name", ["gpt-4", "gpt-4o-mini", "bert-base", "mistral-7b", "mixtral-8x7b"])
 def test_show_a_model(taxo, name):
     data = taxo.json("show", name)
+    assert_model(data)
     for source in data["sources"]:
         assert_source(source)
     assert data["myths"], name  # each of these has myths, its own or its family's
@@ -35,6 +55,7 @@ def test_show_a_model(taxo, name):
 
 def test_show_a_family(taxo):
     data = taxo.json("show", "llama-3")
+    assert set(data) == keys(FamilyJSON)
     for source in data["sources"]:
         assert_source(source)
     for myth in data["myths"]:
@@ -44,6 +65,7 @@ def test_show_a_family(taxo):
 @pytest.mark.parametrize("term", ["llm", "slm", "foundation", "mixture-of-experts"])
 def test_explain(taxo, term):
     data = taxo.json("explain", term)
+    assert set(data) == keys(TermJSON)
     for source in [*data["sources"], *data["technical"]["sources"]]:
         assert_source(source)
     for myth in data["misconceptions"]:
@@ -79,4 +101,5 @@ def test_list_json_models_are_the_show_shape(taxo):
     listed = taxo.json("list", "--family", "phi")["models"]
     assert listed
     for model in listed:
+        assert_model(model)
         assert model == taxo.json("show", model["id"])
