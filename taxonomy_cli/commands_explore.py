@@ -1,0 +1,319 @@
+"""Commands that explore the catalogue and the disk: list, search, timeline, chart, inspect. Each reads its options,
+asks a query and emits the renderer's view."""
+
+# No `from __future__ import annotations`: typer reads the annotations at every start-up (see cli_base.py).
+
+from enum import Enum
+from typing import Annotated, Optional
+
+import typer
+
+from taxonomy_cli.cli_base import (
+    Format,
+    FormatOption,
+    PagerOption,
+    TableFormat,
+    TableFormatOption,
+    _catalog,
+    _complete_categories,
+    _complete_families,
+    _complete_licenses,
+    _complete_modalities,
+    _complete_orgs,
+    _complete_stages,
+    _complete_weights,
+    _derived,
+    app,
+)
+from taxonomy_cli.errors import NotFound, UsageError
+
+
+# -- exploring the catalogue: list, search, timeline, chart -------------------------------------------------
+
+
+class SortKey(str, Enum):
+    NAME = "name"
+    RELEASED = "released"
+    PARAMS = "params"
+    ORG = "org"
+
+
+class Period(str, Enum):
+    YEAR = "year"
+    QUARTER = "quarter"
+
+
+class Grouping(str, Enum):
+    CATEGORY = "category"
+    ORG = "org"
+
+
+class Metric(str, Enum):
+    PARAMS = "params"
+    CONTEXT = "context"
+
+
+
+def _filter_option(flag: str, text: str, metavar: str, complete):  # noqa: ANN001, ANN202 - a typer annotation
+    """A repeatable filter option (`--org meta --org google`, or `--org meta,google`) with completion."""
+    return Annotated[Optional[list[str]], typer.Option(flag, help=text, metavar=metavar, autocompletion=complete)]
+
+
+CategoryOption = _filter_option(
+    "--category", "A category: foundation, llm, slm, chat…", "CATEGORY", _complete_categories
+)
+OrgOption = _filter_option("--org", "An organization: id, name or alias (meta, 'Mistral AI').", "ORG", _complete_orgs)
+FamilyOption = _filter_option("--family", "A family: id, name or alias (llama-3).", "FAMILY", _complete_families)
+WeightsOption = _filter_option("--weights", "open, gated, api or unreleased.", "WEIGHTS", _complete_weights)
+StageOption = _filter_option("--stage", "base, instruct or chat.", "STAGE", _complete_stages)
+ModalityOption = _filter_option(
+    "--modality", "In or out: text, code, image, audio, video, embedding…", "MODALITY", _complete_modalities
+)
+ParamsOption = Annotated[
+    Optional[str],
+    typer.Option("--params", help="Parameter range LOW..HIGH, inclusive, units K M B T, either end optional "
+                 "(1B..10B, 7B.., ..500M); or 'undisclosed' / 'unknown'. Models without a disclosed size are left "
+                 "out and counted on stderr.", metavar="RANGE"),
+]  # fmt: skip
+SinceOption = Annotated[
+    Optional[str],
+    typer.Option("--since", help="Released on or after: YYYY, YYYY-MM, YYYY-MM-DD or YYYY-Qn.", metavar="DATE"),
+]
+LicenseOption = _filter_option(
+    "--license", "A licence: SPDX id or name (Apache-2.0, 'Llama 3.1 Community License'); any of several.", "LICENSE",
+    _complete_licenses,
+)
+CommercialOption = Annotated[
+    bool, typer.Option("--commercial", help="Only models whose licence allows commercial use (with or without "
+                       "conditions: see the Licence column).")  # fmt: skip
+]
+MoeOption = Annotated[bool, typer.Option("--moe", help="Only mixture-of-experts models (those with an active count).")]
+ActiveParamsOption = Annotated[
+    Optional[str],
+    typer.Option("--active-params", help="Parameters active per token, LOW..HIGH as for --params (a dense model's are "
+                 "all of them).", metavar="RANGE"),
+]  # fmt: skip
+UntilOption = Annotated[
+    Optional[str],
+    typer.Option("--until", help="Released on or before (the whole period named): 2024, 2024-06.", metavar="DATE"),
+]
+
+
+def _select(ctx: typer.Context, **filters: object):  # noqa: ANN202 - explore.Selection
+    """The models the filter options keep (and those left out for lack of a number), as records.Listed: chosen
+    from the cached listing, without loading the catalogue. `filters` are explore.make_filters' keywords."""
+    from taxonomy_cli import explore
+    from taxonomy_cli.records import Listing
+
+    listed = _derived(ctx, "listing", explore.listing, Listing)
+    return explore.select(listed, explore.make_filters(listed, **filters))
+
+
+def _models(ctx: typer.Context, listed) -> tuple:  # noqa: ANN001
+    """The catalogue's records of models chosen as records.Listed."""
+    models = _catalog(ctx).models
+    return tuple(models[m.id] for m in listed)
+
+
+@app.command(name="list")
+def list_(
+    ctx: typer.Context,
+    category: CategoryOption = None,
+    org: OrgOption = None,
+    family: FamilyOption = None,
+    weights: WeightsOption = None,
+    stage: StageOption = None,
+    modality: ModalityOption = None,
+    params: ParamsOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    license: LicenseOption = None,
+    commercial: CommercialOption = False,
+    moe: MoeOption = False,
+    active_params: ActiveParamsOption = None,
+    sort: Annotated[SortKey, typer.Option("--sort", help="Order by name, released, params or org.")] = SortKey.NAME,
+    reverse: Annotated[bool, typer.Option("--reverse", "-r", help="Reverse the order (unknowns stay last).")] = False,
+    limit: Annotated[Optional[int], typer.Option("--limit", "-n", min=1, help="Show at most N models.")] = None,
+    output_format: TableFormatOption = TableFormat.AUTO,
+    pager: PagerOption = False,
+) -> None:
+    """List models, filtered and sorted.
+
+    Filters combine: every option given must match. An option given several values (repeated, or separated by
+    commas: --org meta,google) matches any of them.
+
+    \b
+    Examples:
+      taxo list --category slm --sort params
+      taxo list --org meta --weights open --params 1B..10B
+      taxo list --since 2024 --modality image --format csv > models.csv
+    """
+    from taxonomy_cli import explore, render_list
+    from taxonomy_cli.output import emit
+
+    selection = _select(ctx, categories=category, organizations=org, families=family, weights=weights, stages=stage,
+                         modalities=modality, parameters=params, since=since, until=until, licenses=license,
+                         commercial=commercial, moe=moe, active=active_params)
+    ordered = explore.sort_models(selection.models, sort.value, reverse)
+    listed = ordered[:limit] if limit else ordered
+    models_json = lambda: _derived(ctx, "models-json", render_list.models_json, dict)  # noqa: E731
+    view = render_list.list_view(lambda: _catalog(ctx), listed, len(ordered), selection.excluded, models_json, limit)
+    emit(view, output_format.value, pager)
+
+
+@app.command()
+def search(
+    ctx: typer.Context,
+    query: Annotated[list[str], typer.Argument(help="Words to look for; typos are forgiven.")],
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Show at most N hits.")] = 20,
+    output_format: TableFormatOption = TableFormat.AUTO,
+    pager: PagerOption = False,
+) -> None:
+    """Search models, families, organizations, architectures, terms and myths, best match first.
+
+    Each hit says where it matched and the command that shows it. No match: exit code 3.
+
+    \b
+    Examples:
+      taxo search mistrall
+      taxo search mixture of experts
+      taxo search "small language model" --format json
+    """
+    from taxonomy_cli import explore, render_list
+    from taxonomy_cli.errors import NotFound
+    from taxonomy_cli.output import emit
+
+    words = " ".join(query)
+    hits = explore.search(_derived(ctx, "search", explore.search_index, dict), words)
+    if not hits:
+        raise NotFound(f"nothing matches {words!r} (try a shorter or different word, or 'taxo list')")
+    emit(render_list.search_view(words, hits, limit), output_format.value, pager)
+
+
+@app.command()
+def timeline(
+    ctx: typer.Context,
+    by: Annotated[Period, typer.Option("--by", help="One column per year or per quarter.")] = Period.YEAR,
+    group: Annotated[Grouping, typer.Option("--group", help="One row per category or per organization.")] = (
+        Grouping.CATEGORY
+    ),
+    category: CategoryOption = None,
+    org: OrgOption = None,
+    family: FamilyOption = None,
+    weights: WeightsOption = None,
+    stage: StageOption = None,
+    modality: ModalityOption = None,
+    params: ParamsOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    license: LicenseOption = None,
+    commercial: CommercialOption = False,
+    moe: MoeOption = False,
+    active_params: ActiveParamsOption = None,
+    output_format: TableFormatOption = TableFormat.AUTO,
+    pager: PagerOption = False,
+) -> None:
+    """The release history: how many models came out in each period, per category or organization.
+
+    \b
+    Examples:
+      taxo timeline
+      taxo timeline --by quarter --since 2023 --group org
+      taxo timeline --format csv > releases.csv
+    """
+    from taxonomy_cli import explore, render_list, render_timeline
+    from taxonomy_cli.output import emit
+
+    selection = _select(ctx, categories=category, organizations=org, families=family, weights=weights, stages=stage,
+                         modalities=modality, parameters=params, since=since, until=until, licenses=license,
+                         commercial=commercial, moe=moe, active=active_params)
+    history = explore.timeline(_catalog(ctx), _models(ctx, selection.models), by.value, group.value)
+    excluded = render_list.excluded_data(selection.excluded)
+    notes = tuple(render_list.exclusion_notes(selection.excluded))
+    emit(render_timeline.timeline_view(history, excluded, notes), output_format.value, pager)
+
+
+@app.command()
+def chart(
+    ctx: typer.Context,
+    metric: Annotated[Metric, typer.Argument(help="params (parameter counts) or context (context length).")],
+    category: CategoryOption = None,
+    org: OrgOption = None,
+    family: FamilyOption = None,
+    weights: WeightsOption = None,
+    stage: StageOption = None,
+    modality: ModalityOption = None,
+    params: ParamsOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    license: LicenseOption = None,
+    commercial: CommercialOption = False,
+    moe: MoeOption = False,
+    active_params: ActiveParamsOption = None,
+    output_format: TableFormatOption = TableFormat.AUTO,
+    pager: PagerOption = False,
+) -> None:
+    """Models as bars on a log scale, with the LLM/SLM lines the sources draw; undisclosed sizes listed apart.
+
+    \b
+    Examples:
+      taxo chart params --category slm
+      taxo chart params --org google --since 2023
+      taxo chart context --format markdown
+    """
+    from taxonomy_cli import explore, render_chart, render_list
+    from taxonomy_cli.output import emit
+
+    selection = _select(ctx, categories=category, organizations=org, families=family, weights=weights, stages=stage,
+                         modalities=modality, parameters=params, since=since, until=until, licenses=license,
+                         commercial=commercial, moe=moe, active=active_params)
+    catalog = _catalog(ctx)
+    bars = explore.chart(catalog, _models(ctx, selection.models), metric.value)
+    excluded = render_list.excluded_data(selection.excluded)
+    notes = tuple(render_list.exclusion_notes(selection.excluded))
+    emit(render_chart.chart_view(catalog, bars, excluded, notes), output_format.value, pager)
+
+
+@app.command("inspect")
+def inspect_command(
+    ctx: typer.Context,
+    path: Annotated[
+        Optional[str],
+        typer.Argument(help="A model folder, a .safetensors or .gguf file, or a cached Hugging Face model id."),
+    ] = None,
+    hf_cache: Annotated[
+        bool, typer.Option("--hf-cache", help="List every model in the local Hugging Face cache, one row each.")
+    ] = False,
+    output_format: FormatOption = Format.AUTO,
+    pager: PagerOption = False,
+) -> None:
+    """Tell what a model on disk is: exact parameter count, stage, categories. Reads headers, never weights.
+
+    \b
+    Examples:
+      taxo inspect ./Mistral-7B-v0.1
+      taxo inspect mistral-7b-v0.1.Q4_K_M.gguf --format json
+      taxo inspect mistralai/Mistral-7B-v0.1
+      taxo inspect --hf-cache
+    """
+    from taxonomy_cli import inspect_files, inspect_queries, render_inspect
+    from taxonomy_cli.output import emit
+
+    if hf_cache == (path is not None):
+        raise UsageError("give a PATH to inspect, or --hf-cache to list the Hugging Face cache (not both)")
+    catalog = _catalog(ctx)
+    if not hf_cache:
+        inspection = inspect_queries.identify(catalog, inspect_files.load(path))
+        emit(render_inspect.inspection_view(inspection), output_format.value, pager)
+        return
+    from taxonomy_cli import hf_cache as cache
+
+    root = cache.location()
+    if not root.is_dir():
+        raise NotFound(f"no Hugging Face cache at {root} (set HF_HUB_CACHE or HF_HOME to where it is)")
+    found = inspect_files.cached_repos(root)
+    rows = inspect_queries.identify_cached(catalog, inspect_files.read_cache(found[: cache.MAX_REPOS]))
+    view = render_inspect.cache_view(str(root), rows, len(found) > cache.MAX_REPOS, cache.MAX_REPOS)
+    emit(view, output_format.value, pager)
+
+
