@@ -99,7 +99,49 @@ UntilOption = Annotated[
 ]
 
 
-def _select(ctx: typer.Context, **filters: object):  # noqa: ANN202 - explore.Selection
+# The filter options, defined once: (parameter, its option, its default, explore.make_filters' keyword). A new
+# filter is one line here and one keyword of make_filters; list, timeline and chart all take it.
+_FILTERS = (
+    ("category", CategoryOption, None, "categories"),
+    ("org", OrgOption, None, "organizations"),
+    ("family", FamilyOption, None, "families"),
+    ("weights", WeightsOption, None, "weights"),
+    ("stage", StageOption, None, "stages"),
+    ("modality", ModalityOption, None, "modalities"),
+    ("params", ParamsOption, None, "parameters"),
+    ("since", SinceOption, None, "since"),
+    ("until", UntilOption, None, "until"),
+    ("license", LicenseOption, None, "licenses"),
+    ("commercial", CommercialOption, False, "commercial"),
+    ("moe", MoeOption, False, "moe"),
+    ("active_params", ActiveParamsOption, None, "active"),
+)
+
+
+def _with_filters(command):  # noqa: ANN001, ANN202 - a typer command function
+    """Give a command the filter options (after its own arguments, before --format), handed to it as one
+    `filters` dict of make_filters' keywords, as sqlite-utils' shared output options are."""
+    import functools
+    import inspect
+
+    signature = inspect.signature(command)
+    own = [p for p in signature.parameters.values() if p.name != "filters"]
+    at = next(n for n, p in enumerate(own) if p.name == "output_format")
+    added = [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=option)
+             for name, option, default, _ in _FILTERS]  # fmt: skip
+    params = [*own[:at], *(p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in [*added, *own[at:]])]
+
+    @functools.wraps(command)
+    def with_filters(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        filters = {keyword: kwargs.pop(name) for name, _, _, keyword in _FILTERS}
+        return command(*args, filters=filters, **kwargs)
+
+    with_filters.__signature__ = signature.replace(parameters=params)
+    with_filters.__annotations__ = {p.name: p.annotation for p in params} | {"return": None}
+    return with_filters
+
+
+def _select(ctx: typer.Context, filters: dict):  # noqa: ANN202 - explore.Selection
     """The models the filter options keep (and those left out for lack of a number), as records.Listed: chosen
     from the cached listing, without loading the catalogue. `filters` are explore.make_filters' keywords."""
     from taxonomy_cli import explore
@@ -116,21 +158,10 @@ def _models(ctx: typer.Context, listed) -> tuple:  # noqa: ANN001
 
 
 @app.command(name="list")
+@_with_filters
 def list_(
     ctx: typer.Context,
-    category: CategoryOption = None,
-    org: OrgOption = None,
-    family: FamilyOption = None,
-    weights: WeightsOption = None,
-    stage: StageOption = None,
-    modality: ModalityOption = None,
-    params: ParamsOption = None,
-    since: SinceOption = None,
-    until: UntilOption = None,
-    license: LicenseOption = None,
-    commercial: CommercialOption = False,
-    moe: MoeOption = False,
-    active_params: ActiveParamsOption = None,
+    filters: dict,
     sort: Annotated[SortKey, typer.Option("--sort", help="Order by name, released, params or org.")] = SortKey.NAME,
     reverse: Annotated[bool, typer.Option("--reverse", "-r", help="Reverse the order (unknowns stay last).")] = False,
     limit: Annotated[Optional[int], typer.Option("--limit", "-n", min=1, help="Show at most N models.")] = None,
@@ -151,9 +182,7 @@ def list_(
     from taxonomy_cli import explore, render_list
     from taxonomy_cli.output import emit
 
-    selection = _select(ctx, categories=category, organizations=org, families=family, weights=weights, stages=stage,
-                         modalities=modality, parameters=params, since=since, until=until, licenses=license,
-                         commercial=commercial, moe=moe, active=active_params)
+    selection = _select(ctx, filters)
     ordered = explore.sort_models(selection.models, sort.value, reverse)
     listed = ordered[:limit] if limit else ordered
     models_json = lambda: _derived(ctx, "models-json", render_list.models_json, dict)  # noqa: E731
@@ -191,25 +220,14 @@ def search(
 
 
 @app.command()
+@_with_filters
 def timeline(
     ctx: typer.Context,
+    filters: dict,
     by: Annotated[Period, typer.Option("--by", help="One column per year or per quarter.")] = Period.YEAR,
     group: Annotated[Grouping, typer.Option("--group", help="One row per category or per organization.")] = (
         Grouping.CATEGORY
     ),
-    category: CategoryOption = None,
-    org: OrgOption = None,
-    family: FamilyOption = None,
-    weights: WeightsOption = None,
-    stage: StageOption = None,
-    modality: ModalityOption = None,
-    params: ParamsOption = None,
-    since: SinceOption = None,
-    until: UntilOption = None,
-    license: LicenseOption = None,
-    commercial: CommercialOption = False,
-    moe: MoeOption = False,
-    active_params: ActiveParamsOption = None,
     output_format: TableFormatOption = TableFormat.AUTO,
     pager: PagerOption = False,
 ) -> None:
@@ -224,9 +242,7 @@ def timeline(
     from taxonomy_cli import explore, render_list, render_timeline
     from taxonomy_cli.output import emit
 
-    selection = _select(ctx, categories=category, organizations=org, families=family, weights=weights, stages=stage,
-                         modalities=modality, parameters=params, since=since, until=until, licenses=license,
-                         commercial=commercial, moe=moe, active=active_params)
+    selection = _select(ctx, filters)
     history = explore.timeline(_catalog(ctx), _models(ctx, selection.models), by.value, group.value)
     excluded = render_list.excluded_data(selection.excluded)
     notes = tuple(render_list.exclusion_notes(selection.excluded))
@@ -234,22 +250,11 @@ def timeline(
 
 
 @app.command()
+@_with_filters
 def chart(
     ctx: typer.Context,
+    filters: dict,
     metric: Annotated[Metric, typer.Argument(help="params (parameter counts) or context (context length).")],
-    category: CategoryOption = None,
-    org: OrgOption = None,
-    family: FamilyOption = None,
-    weights: WeightsOption = None,
-    stage: StageOption = None,
-    modality: ModalityOption = None,
-    params: ParamsOption = None,
-    since: SinceOption = None,
-    until: UntilOption = None,
-    license: LicenseOption = None,
-    commercial: CommercialOption = False,
-    moe: MoeOption = False,
-    active_params: ActiveParamsOption = None,
     output_format: TableFormatOption = TableFormat.AUTO,
     pager: PagerOption = False,
 ) -> None:
@@ -264,9 +269,7 @@ def chart(
     from taxonomy_cli import explore, render_chart, render_list
     from taxonomy_cli.output import emit
 
-    selection = _select(ctx, categories=category, organizations=org, families=family, weights=weights, stages=stage,
-                         modalities=modality, parameters=params, since=since, until=until, licenses=license,
-                         commercial=commercial, moe=moe, active=active_params)
+    selection = _select(ctx, filters)
     catalog = _catalog(ctx)
     bars = explore.chart(catalog, _models(ctx, selection.models), metric.value)
     excluded = render_list.excluded_data(selection.excluded)
