@@ -41,6 +41,7 @@ from taxonomy_cli.records import (
     SourceKind,
     Stage,
     StageEvidence,
+    StageLabel,
     Status,
     Term,
     TermKind,
@@ -64,6 +65,7 @@ SECTIONS = (
     "stage_evidence",
     "licenses",
     "conditions",
+    "stages",
 )
 FIRST_YEAR, LAST_YEAR = 1950, 2100  # dates: timelines span at most these years
 MAX_LINEAGE = 100  # generations of fine-tuning from a pre-trained base: cards and trees walk them all
@@ -390,6 +392,7 @@ class _Builder:
         self.myths: dict[str, Myth] = {}
         self.licenses: dict[str, License] = {}
         self.wording: dict[str, ConditionWording] = {}
+        self.stages: dict[str, StageLabel] = {}
         self.architectures: dict[str, ArchitectureKind] = {}
         self.stage_evidence: dict[str, StageEvidence] = {}
         # (what refers, file:line, kind of target, target id) checked once everything is loaded
@@ -425,6 +428,7 @@ class _Builder:
             "stage_evidence": self.add_stage_evidence,
             "licenses": self.add_license,
             "conditions": self.add_condition_wording,
+            "stages": self.add_stage_label,
         }
         for section, reader in readers.items():
             for fields in top.items(section):
@@ -578,6 +582,16 @@ class _Builder:
                 characteristics=characteristics, axes=tuple(axes), relations=tuple(relations), sources=sources,
                 location=f.location(),
             )  # fmt: skip
+
+    def add_stage_label(self, f: _Fields) -> None:
+        stage = f.choice("id", Stage)
+        label = f.text("label")
+        term = f.ident("term", required=False)
+        self.refer(f, "term", "term", [term] if term else [])
+        if stage is not None and stage.value in self.stages:
+            f.problem("id", f"the label of stage '{stage.value}' is given twice")
+        elif f.finish(("id", "label", "term")) and stage is not None and label:
+            self.stages[stage.value] = StageLabel(stage.value, label, term)
 
     def add_axis(self, f: _Fields) -> None:
         ident = self.claim_id(f, "axis", self.axes)
@@ -825,6 +839,7 @@ class _Builder:
             tuple(self.stage_evidence.values()),
             self.licenses,
             self.wording,
+            self.stages,
         )
 
     def check_lineage(self) -> None:

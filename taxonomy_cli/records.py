@@ -235,6 +235,14 @@ class Term(NamedTuple):
     location: Location
 
 
+class StageLabel(NamedTuple):
+    """How a card names a training stage ('base (pre-trained only)'), and the term that explains it."""
+
+    id: str  # a Stage value: base | instruct | chat
+    label: str
+    term: str | None = None
+
+
 class Axis(NamedTuple):
     """A row of the category comparison (scope, training data...)."""
 
@@ -299,6 +307,7 @@ class Catalog(NamedTuple):
     stage_evidence: tuple[StageEvidence, ...] = ()
     licenses: dict[str, License] = {}  # noqa: RUF012 - never mutated: NamedTuple defaults are shared
     wording: dict[str, ConditionWording] = {}  # noqa: RUF012 - the same
+    stages: dict[str, StageLabel] = {}  # noqa: RUF012 - the same
 
     @property
     def categories(self) -> dict[str, Term]:

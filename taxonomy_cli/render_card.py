@@ -188,7 +188,8 @@ def model_document(catalog: Catalog, model: Model, detail: bool = True) -> Docum
         facts.append(Field("Hugging Face", ", ".join(model.hf_repos)))
     if model.api_ids:
         facts.append(Field("API ids", ", ".join(model.api_ids)))
-    facts.append(Field("Training stage", _stage_text(model)))
+    stage = catalog.stages.get(model.stage.value)
+    facts.append(Field("Training stage", stage.label if stage else model.stage.value))
     chain = queries.lineage(catalog, model)
     lineage = " → ".join(f"{m.name} ({m.stage.value})" for m in chain) if len(chain) > 1 else ""
     if model.lineage_note:
@@ -231,15 +232,6 @@ def _has_detail(model: Model) -> bool:
             return True
         stack.extend(quantity.alternatives)
     return False
-
-
-def _stage_text(model: Model) -> str:
-    descriptions = {
-        "base": "base (pre-trained only)",
-        "instruct": "instruct (instruction-tuned)",
-        "chat": "chat (tuned for dialogue)",
-    }
-    return descriptions[model.stage.value]
 
 
 def family_document(catalog: Catalog, family: Family) -> Document:

@@ -275,3 +275,12 @@ def test_a_condition_s_wording_names_only_known_facts(taxo, tmp_path):
     result = taxo("validate", str(path))
     assert result.exit_code == 4
     assert "is not a fact this text can name" in result.stderr
+
+
+def test_every_training_stage_is_named_by_the_catalogue(taxo):
+    from taxonomy_cli.records import Stage
+
+    assert set(CATALOG.stages) == {s.value for s in Stage}
+    for stage in CATALOG.stages.values():
+        assert stage.term in CATALOG.terms
+    assert "Training stage:  instruct (instruction-tuned)" in taxo("show", "mistral-7b-instruct").stdout

@@ -213,6 +213,7 @@ FIELDS = {
     "myths": ["id", "claim", "correction", "about", "sources"],
     "licenses": ["id", "name", "aliases", "terms", "summary", "url", "sources"],
     "conditions": ["id", "why_not", "unknown"],
+    "stages": ["id", "label", "term"],
 }  # fmt: skip
 INNER_KEYS = [
     "value", "status", "method", "estimate_by", "note", "sources", "alternatives", "date", "input", "output",
