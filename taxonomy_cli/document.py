@@ -10,6 +10,10 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 
+# How a number's status is coloured wherever it is drawn (cards, listings, charts): one table.
+STATUS_STYLES = {"official": "green", "derived": "cyan", "estimate": "yellow", "undisclosed": "magenta", "dim": "dim"}
+
+
 class Field(NamedTuple):
     label: str
     value: str

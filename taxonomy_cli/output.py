@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import IO
 
-from taxonomy_cli.document import Document, Grid, Line, Section, TreeNode, View
+from taxonomy_cli.document import STATUS_STYLES, Document, Grid, Line, Section, TreeNode, View
 from taxonomy_cli.safety import ascii_text, inert, inert_line, json_text  # noqa: F401 - inert_line: re-exported
 from taxonomy_cli.streams import (  # noqa: F401 - the stream helpers the CLI layer imports from here
     can_show,
@@ -190,13 +190,7 @@ def _plain_tree(node: TreeNode, prefix: str = "  ", last: bool = True, top: bool
     return lines
 
 
-_STATUS_STYLES = {
-    "official": "green",
-    "derived": "cyan",
-    "estimate": "yellow",
-    "undisclosed": "magenta",
-    "dim": "dim",
-}
+_STATUS_STYLES = STATUS_STYLES
 
 
 def rich_renderable(document: Document, width: int, ascii_only: bool = False):

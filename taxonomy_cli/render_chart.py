@@ -10,13 +10,12 @@ import math
 import textwrap
 from collections.abc import Mapping, Sequence
 
-from taxonomy_cli.document import Line, Table, View
+from taxonomy_cli.document import STATUS_STYLES, Line, Table, View
 from taxonomy_cli.explore import Chart
 from taxonomy_cli.records import Catalog, Model, Quantity, Status
 from taxonomy_cli.units import short_count, short_context
 
 _EIGHTHS = " ▏▎▍▌▋▊▉"
-_STATUS_STYLES = {"official": "green", "derived": "cyan", "estimate": "yellow"}
 LINE_MARK = "┊"
 _TITLES = {"params": "Parameters", "context": "Context length (tokens)"}
 MIN_BAR = 8
@@ -84,7 +83,7 @@ def _bars(catalog: Catalog, chart: Chart, width: int) -> list[Line]:
         lines.append(
             (
                 (_fit(model.name, label_width).ljust(label_width) + " ", ""),
-                (bar, _STATUS_STYLES.get(quantity.status.value, "")),
+                (bar, STATUS_STYLES.get(quantity.status.value, "")),
                 ("".join(rest), "yellow"),
                 (" " + value.rjust(value_width), ""),
             )

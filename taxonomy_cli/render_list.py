@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
 from collections.abc import Callable, Mapping, Sequence
 
 from taxonomy_cli import queries, render_card
-from taxonomy_cli.document import Table, View
+from taxonomy_cli.document import STATUS_STYLES, Table, View
 from taxonomy_cli.explore import EXCLUSION_REASONS, Hit
 from taxonomy_cli.records import Catalog, Model
 from taxonomy_cli.units import short_context
@@ -66,13 +68,12 @@ def _context_display(model: Model) -> str:
     return short_context(quantity.value) if quantity.value else quantity.status.value
 
 
-_STATUS_STYLES = {"official": "green", "derived": "cyan", "estimate": "yellow", "undisclosed": "magenta"}
 
 
 def list_styles(model: Model) -> dict[str, str]:
     """Colours for a terminal table: a size by how we know it (official, derived, estimate, undisclosed)."""
     status = model.parameters.status.value if model.parameters else ""
-    return {"id": "bold", "parameters": _STATUS_STYLES.get(status, "dim")}
+    return {"id": "bold", "parameters": STATUS_STYLES.get(status, "dim")}
 
 
 def csv_row(catalog: Catalog, model: Model) -> dict[str, object]:
@@ -122,15 +123,6 @@ def exclusion_notes(excluded: Mapping[str, Sequence[Model]]) -> list[str]:
     return notes
 
 
-def list_data(catalog: Catalog, models: Sequence[Model], matched: int, excluded: Mapping[str, Sequence[Model]]) -> dict:
-    """`taxo list --format json`: each model in the `show` contract, how many matched, and what was left out."""
-    return {
-        "models": [render_card.model_data(catalog, m) for m in models],
-        "matched": matched,
-        "excluded": excluded_data(excluded),
-    }
-
-
 def models_json(catalog: Catalog) -> dict[str, bytes]:
     """Each model's `show` JSON as json_text writes it, in UTF-8, by id: made once and cached (cache.derived), as
     building it is most of the cost of listing 10,000 models, and bytes are joined and written without a copy."""
@@ -141,7 +133,8 @@ def models_json(catalog: Catalog) -> dict[str, bytes]:
 
 def list_json(models_json: Mapping[str, bytes], models: Sequence[Model], matched: int,
               excluded: Mapping[str, Sequence[Model]]) -> bytes:  # fmt: skip
-    """json_text(list_data(...)) in UTF-8, put together from each model's JSON made ahead (models_json)."""
+    """`taxo list --format json` in UTF-8: {"models": each model in the `show` contract, "matched", "excluded"},
+    put together from each model's JSON made ahead (models_json): the one producer of a listing's JSON."""
     from taxonomy_cli.safety import json_text
 
     rest = json_text({"matched": matched, "excluded": excluded_data(excluded)}).encode()  # b'{"matched":...}'
@@ -205,7 +198,7 @@ def list_view(catalog: Callable[[], Catalog], listed: Sequence, matched: int, ex
     elif len(listed) < matched:
         notes.append(f"showing {len(listed)} of {matched} models (--limit {limit})")
     return View(
-        lambda: list_data(catalog(), models(), matched, excluded),
+        lambda: json.loads(list_json(models_json(), listed, matched, excluded)),  # for a terminal: indented
         table=table,
         csv=lambda: Table(CSV_COLUMNS, tuple(csv_row(catalog(), m) for m in models())),
         json_utf8=lambda: list_json(models_json(), listed, matched, excluded),

@@ -442,7 +442,7 @@ def test_the_json_listing_put_together_from_each_models_json_is_the_whole_listin
     """What `taxo list --format json` writes to a pipe (each model's cached JSON, joined) is byte for byte the
     listing built as one document, for any filter, including what was left out."""
     from taxonomy_cli import catalog as catalog_module
-    from taxonomy_cli import explore, render_list
+    from taxonomy_cli import explore, render_card, render_list
     from taxonomy_cli.output import json_text
 
     catalog = catalog_module.load(catalog_module.bundled_files() + catalog_module.expand([DATA / "explore"]))
@@ -452,8 +452,9 @@ def test_the_json_listing_put_together_from_each_models_json_is_the_whole_listin
     pieces = render_list.models_json(catalog)
     joined = render_list.list_json(pieces, ordered, len(ordered), selection.excluded)
     models = [catalog.models[m.id] for m in ordered]
-    whole = json_text(render_list.list_data(catalog, models, len(ordered), selection.excluded)).encode()
-    assert joined == whole
+    whole = {"models": [render_card.model_data(catalog, m) for m in models], "matched": len(ordered),
+             "excluded": render_list.excluded_data(selection.excluded)}  # fmt: skip
+    assert joined == json_text(whole).encode()
     assert json.loads(joined)["matched"] == len(ordered) > 0
 
 
