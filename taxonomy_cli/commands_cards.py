@@ -45,7 +45,7 @@ def show(
     from taxonomy_cli.output import emit
 
     catalog = _catalog(ctx)
-    emit(render_card.card_view(catalog, queries.find(catalog, name), detail), output_format.value, pager)
+    emit(render_card.card_view(catalog, queries.find(catalog, name), detail, name), output_format.value, pager)
 
 
 def _complete_terms(incomplete: str) -> list[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from taxonomy_cli import queries
 from taxonomy_cli.document import Document, Field, Section, View
 from taxonomy_cli.records import Catalog, Family, Model, Quantity, Status
+from taxonomy_cli.names import normalise
 from taxonomy_cli.shapes import FamilyJSON, ModelJSON, myth_json, sources_json
 from taxonomy_cli.units import grouped, short_context, short_count
 
@@ -143,10 +144,18 @@ def _quantity_text(quantity: Quantity, unit: str, mark: _Markers, short=short_co
     return text
 
 
-def card_view(catalog: Catalog, record: Model | Family, detail: bool = False) -> View:
-    """`taxo show`: a model card or a family and its members."""
+def card_view(catalog: Catalog, record: Model | Family, detail: bool = False, asked: str = "") -> View:
+    """`taxo show`: a model card or a family and its members. Asked for by an API id or a Hugging Face repository,
+    the card says which model that id is one version or copy of."""
     if isinstance(record, Model):
-        return View(lambda: model_data(catalog, record), lambda: model_document(catalog, record, detail))
+        notes = ()
+        if asked and normalise(asked) in {normalise(i) for i in record.api_ids}:
+            notes = (f"{asked} is an API id of {record.name} ({record.id}): the card is the model's",)
+        elif asked and normalise(asked) in {normalise(r) for r in record.hf_repos}:
+            notes = (f"{asked} is a Hugging Face repository of {record.name} ({record.id})",)
+        if notes and normalise(asked) in {normalise(n) for n in (record.id, record.name, *record.aliases)}:
+            notes = ()
+        return View(lambda: model_data(catalog, record), lambda: model_document(catalog, record, detail), notes=notes)
     return View(lambda: family_data(catalog, record), lambda: family_document(catalog, record))
 
 

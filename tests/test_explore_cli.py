@@ -537,3 +537,12 @@ def test_an_unknown_term_points_to_search_and_suggests_only_what_is_close(taxo):
     assert result.exit_code == 3
     assert "did you mean" not in result.stderr and "try 'taxo search zzqq'" in result.stderr
     assert "did you mean 'quantization'" in taxo("explain", "quantizaton").stderr
+
+
+def test_a_pasted_snapshot_or_repository_says_which_model_it_is_a_version_of(taxo):
+    snapshot = taxo("show", "gpt-4o-2024-08-06")
+    assert snapshot.exit_code == 0 and snapshot.stdout.startswith("GPT-4o (gpt-4o)")
+    assert snapshot.stderr == "taxo: note: gpt-4o-2024-08-06 is an API id of GPT-4o (gpt-4o): the card is the model's\n"
+    repo = taxo("show", "meta-llama/Llama-3.1-8B-Instruct", "--format", "json")
+    assert "is a Hugging Face repository of Llama 3.1 8B Instruct" in repo.stderr
+    assert taxo("show", "gpt-4o").stderr == ""  # its own id: nothing to say
