@@ -68,11 +68,6 @@ def emit_json_utf8(encoded: bytes, data: Callable[[], object]) -> None:
     sys.stdout.buffer.write(b"\n")
 
 
-def emit_text(text: str) -> None:
-    """Write text that may hold untrusted strings (markdown, messages), made inert."""
-    sys.stdout.write(inert(text) + "\n")
-
-
 def emit(view: View, chosen: str = "auto", pager: bool = False) -> None:
     """The one way out: write `view` in the format chosen (json, table, plain, csv, markdown), paged when asked
     and on a terminal, then its notes on stderr. Every command's output goes through here."""
