@@ -46,6 +46,9 @@ from taxonomy_cli.records import (
     Term,
     TermKind,
     Threshold,
+    VerdictPolicy,
+    VIEW_SITUATIONS,
+    VERDICT_WORDS,
     Weights,
 )
 
@@ -66,6 +69,7 @@ SECTIONS = (
     "licenses",
     "conditions",
     "stages",
+    "verdicts",
 )
 FIRST_YEAR, LAST_YEAR = 1950, 2100  # dates: timelines span at most these years
 MAX_LINEAGE = 100  # generations of fine-tuning from a pre-trained base: cards and trees walk them all
@@ -393,6 +397,7 @@ class _Builder:
         self.licenses: dict[str, License] = {}
         self.wording: dict[str, ConditionWording] = {}
         self.stages: dict[str, StageLabel] = {}
+        self.verdicts: dict[str, VerdictPolicy] = {}
         self.architectures: dict[str, ArchitectureKind] = {}
         self.stage_evidence: dict[str, StageEvidence] = {}
         # (what refers, file:line, kind of target, target id) checked once everything is loaded
@@ -429,6 +434,7 @@ class _Builder:
             "licenses": self.add_license,
             "conditions": self.add_condition_wording,
             "stages": self.add_stage_label,
+            "verdicts": self.add_verdict,
         }
         for section, reader in readers.items():
             for fields in top.items(section):
@@ -602,6 +608,7 @@ class _Builder:
     def add_rule(self, f: _Fields) -> None:
         ident = f.ident("id")
         category = f.ident("category")
+        by = f.text("by")
         because = f.text("because")
         if because is not None:
             because = self.reason_template(f, because)
@@ -613,8 +620,20 @@ class _Builder:
         self.refer(f, "category", "category", [category] if category else [])
         if any(r.id == ident for r in self.rules):
             f.problem("id", f"duplicate rule id '{ident}'")
-        if f.finish(("id", "category", "when", "because", "sources")) and ident:
-            self.rules.append(Rule(ident, category, when, because, sources))
+        if f.finish(("id", "category", "by", "when", "because", "sources")) and ident:
+            self.rules.append(Rule(ident, category, when, because, sources, by))
+
+    def add_verdict(self, f: _Fields) -> None:
+        ident = f.text("id")
+        when, means = f.text("when"), f.text("means")
+        if ident is not None and ident not in VERDICT_WORDS:
+            f.problem("id", f"unknown verdict '{ident}': use one of {', '.join(VERDICT_WORDS)}")
+        if when is not None and when not in VIEW_SITUATIONS:
+            f.problem("when", f"unknown situation '{when}': use one of {', '.join(VIEW_SITUATIONS)}")
+        elif when in self.verdicts:
+            f.problem("when", f"the verdict for '{when}' is given twice")
+        if f.finish(("id", "when", "means")) and ident and when and means:
+            self.verdicts[when] = VerdictPolicy(ident, when, means)
 
     def add_condition_wording(self, f: _Fields) -> None:
         ident = f.text("id")
@@ -822,6 +841,10 @@ class _Builder:
                 suggestion = f"; did you mean '{hint}'?" if hint else ""
                 self.problems.append(f"{line}: {what}: unknown {kind} '{target}'{suggestion}")
         self.check_lineage()
+        missing = [situation for situation in VIEW_SITUATIONS if situation not in self.verdicts]
+        if self.rules and missing:
+            self.problems.append(f"verdicts: no verdict is given for {', '.join(repr(m) for m in missing)} "
+                                 "(the rules' views need one for each situation)")
         if self.problems:
             raise CatalogError(self.problems)
         return Catalog(
@@ -840,6 +863,7 @@ class _Builder:
             self.licenses,
             self.wording,
             self.stages,
+            self.verdicts,
         )
 
     def check_lineage(self) -> None:

@@ -34,6 +34,7 @@ CONDITIONS: dict[str, Condition] = {
     "stage": Condition(list, lambda m, v, _: m.stage.value in v),
     "parameters_at_least": Condition((int, str), lambda m, _, line: size(m) is not None and size(m) >= line, True),
     "parameters_below": Condition((int, str), lambda m, _, line: size(m) is not None and size(m) < line, True),
+    "parameters_at_most": Condition((int, str), lambda m, _, line: size(m) is not None and size(m) <= line, True),
 }
 
 # What a condition's 'why not' wording (catalog/rules.yaml `conditions`) may name, filled by queries.why_not.

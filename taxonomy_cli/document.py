@@ -13,6 +13,9 @@ from typing import NamedTuple
 # How a number's status is coloured wherever it is drawn (cards, listings, charts): one table.
 STATUS_STYLES = {"official": "green", "derived": "cyan", "estimate": "yellow", "undisclosed": "magenta", "dim": "dim"}
 
+# How a verdict on a model and a category is marked wherever it is written (cards, comparisons, lists, trees).
+VERDICT_MARKS = {"yes": "✓", "no": "✗", "contested": "±", "unknown": "?"}
+
 
 class Field(NamedTuple):
     label: str

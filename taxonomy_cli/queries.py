@@ -8,7 +8,9 @@ from collections.abc import Iterable
 from taxonomy_cli.errors import NotFound
 from taxonomy_cli.conditions import CONDITIONS, size
 from taxonomy_cli.names import normalise
-from taxonomy_cli.records import Catalog, Family, License, Membership, Model, Myth, Quantity, Rule, Source, Term
+from taxonomy_cli.records import (
+    Catalog, Family, License, Membership, Model, Myth, Quantity, Rule, Source, Stance, Term,
+)  # fmt: skip
 from taxonomy_cli.units import short_count
 from taxonomy_cli.wording import with_article
 
@@ -189,40 +191,84 @@ def _quantity_sources(quantity: Quantity | None) -> list[str]:
 
 
 def classify(catalog: Catalog, model: Model) -> tuple[Membership, ...]:
-    """The categories a model belongs to and why: rules applied to its facts, then sourced judgements."""
-    known = _derived(catalog).setdefault("classified", {})
+    """The categories a model belongs to (verdict yes) or may belong to (contested), with why and every view."""
+    return tuple(m for m in verdicts(catalog, model) if m.verdict in ("yes", "contested"))
+
+
+def verdicts(catalog: Catalog, model: Model) -> tuple[Membership, ...]:
+    """The verdict on every category for a model (yes, no, contested or unknown), in catalogue order."""
+    known = _derived(catalog).setdefault("verdicts", {})
     if model.id in known and known[model.id][0] is model:
         return known[model.id][1]
-    result = _classify(catalog, model)
+    result = tuple(_verdict(catalog, model, category) for category in catalog.categories)
     known[model.id] = (model, result)
     return result
 
 
-def _classify(catalog: Catalog, model: Model) -> tuple[Membership, ...]:
-    memberships: dict[str, Membership] = {}
+def verdict(catalog: Catalog, model: Model, category: str) -> Membership:
+    """The verdict on one category for a model, with why and every view (a size line, someone's own words)."""
+    for membership in verdicts(catalog, model):
+        if membership.category == category:
+            return membership
+    return _verdict(catalog, model, category)
+
+
+def views(catalog: Catalog, model: Model, category: str) -> tuple[Stance, ...]:
+    """Every view on a model and a category: each holder's rules (yes when any holds, unknown when one cannot be
+    applied and none holds), then each sourced judgement on the model."""
+    stances: list[Stance] = []
+    by_holder: dict[str, list[Rule]] = {}
     for rule in catalog.rules:
-        if rule.category not in memberships and _matches(catalog, rule, model):
-            memberships[rule.category] = Membership(
-                rule.category, _reason(catalog, rule, model), rule.id, None, rule.sources
-            )
-    for judgement in model.classification:
-        if not judgement.include:
-            memberships.pop(judgement.category, None)
+        if rule.category == category:
+            by_holder.setdefault(rule.by or rule.id, []).append(rule)
+    for holder, rules in by_holder.items():
+        holding = [rule for rule in rules if _matches(catalog, rule, model)]
+        sources = tuple(dict.fromkeys(ident for rule in rules for ident in rule.sources))
+        if holding:
+            stances.append(Stance("yes", holder, _reason(catalog, holding[0], model), holding[0].sources, holding[0].id))
             continue
-        ruled = memberships.get(judgement.category)
-        why = f"{judgement.judgement} (judgement: {judgement.by})"
-        memberships[judgement.category] = Membership(
-            judgement.category,
-            f"{ruled.why} {why}" if ruled else why,
-            ruled.rule if ruled else None,
-            judgement.by,
-            (*(ruled.sources if ruled else ()), *judgement.sources),
-        )
-    derived = _derived(catalog)
-    if "category_order" not in derived:
-        derived["category_order"] = {ident: position for position, ident in enumerate(catalog.categories)}
-    order = derived["category_order"]
-    return tuple(sorted(memberships.values(), key=lambda m: order.get(m.category, len(order))))
+        undecided = [rule for rule in rules if _undecided(catalog, rule, model)]
+        reason = " / ".join(m for m in ("; ".join(_misses(catalog, rule, model)) for rule in rules) if m)
+        stances.append(Stance("unknown" if undecided else "no", holder, reason, sources, rules[0].id))
+    for judgement in model.classification:
+        if judgement.category == category:
+            answer = "yes" if judgement.include else "no"
+            stances.append(Stance(answer, judgement.by, judgement.judgement, judgement.sources, None))
+    return tuple(stances)
+
+
+def _verdict(catalog: Catalog, model: Model, category: str) -> Membership:
+    """Combine the views by the catalogue's policy (rules.yaml `verdicts`): the same for every model and maker."""
+    stances = views(catalog, model, category)
+    deciding = [s for s in stances if s.verdict != "unknown"]
+    answers = {s.verdict for s in deciding}
+    situation = "no-view" if not answers else "split" if len(answers) > 1 else f"all-{next(iter(answers))}"
+    policy = catalog.verdicts.get(situation)
+    word = policy.id if policy else "unknown"
+    if not stances:
+        why = "no rule in the catalogue puts a model in this category"
+    elif situation == "split":
+        why = _split_sentence(deciding)
+    else:
+        chosen = deciding or stances
+        also = ", ".join(dict.fromkeys(s.by for s in chosen[1:] if s.by != chosen[0].by))
+        why = _view_sentence(chosen[0]) + (f" Also {chosen[0].verdict} by {also}." if also else "")
+    first_rule = next((s.rule for s in stances if s.verdict == "yes" and s.rule), None)
+    judges = "; ".join(dict.fromkeys(s.by for s in stances if s.rule is None)) or None
+    sources = tuple(dict.fromkeys(ident for s in (deciding or stances) for ident in s.sources))
+    return Membership(category, why, first_rule, judges, sources, word, stances)
+
+
+def _view_sentence(stance: Stance) -> str:
+    if stance.rule is None:
+        return f"{stance.why.rstrip('.')} ({stance.by})."
+    return stance.why if stance.verdict == "yes" else f"{stance.by}: {stance.why}."
+
+
+def _split_sentence(stances: list[Stance]) -> str:
+    yes = [s.by for s in stances if s.verdict == "yes"]
+    no = [s.by for s in stances if s.verdict == "no"]
+    return f"The views disagree: yes by {', '.join(dict.fromkeys(yes))}; no by {', '.join(dict.fromkeys(no))}."
 
 
 def threshold_value(catalog: Catalog, reference: int | str) -> int:
@@ -237,6 +283,12 @@ def _holds(catalog: Catalog, key: str, expected: object, model: Model) -> bool:
 
 def _matches(catalog: Catalog, rule: Rule, model: Model) -> bool:
     return all(_holds(catalog, key, expected, model) for key, expected in rule.when)
+
+
+def _undecided(catalog: Catalog, rule: Rule, model: Model) -> bool:
+    """A rule that cannot be applied: every condition it fails is a size line and the size is not known."""
+    failing = [key for key, expected in rule.when if not _holds(catalog, key, expected, model)]
+    return bool(failing) and size(model) is None and all(CONDITIONS[key].sized for key in failing)
 
 
 def _reason(catalog: Catalog, rule: Rule, model: Model) -> str:
@@ -311,25 +363,21 @@ def examples(catalog: Catalog, category: str, limit: int = 5) -> tuple[tuple[Mod
 
 
 def why_not(catalog: Catalog, model: Model, category: str) -> str:
-    """Why a model is not in a category: the rule conditions its facts miss, or the judgement that excludes it."""
-    for judgement in model.classification:
-        if judgement.category == category and not judgement.include:
-            return f"{judgement.judgement} (judgement: {judgement.by})"
-    misses = [
-        "; ".join(_misses(catalog, rule, model)) for rule in catalog.rules if rule.category == category
-    ]
-    misses = [m for m in misses if m]
-    if not misses:
-        return "no rule in the catalogue puts a model in this category"
-    return " / ".join(misses)
+    """Why a model is not (or not surely) in a category: the views that say no or cannot decide, in their words."""
+    return verdict(catalog, model, category).why
 
 
 def _misses(catalog: Catalog, rule: Rule, model: Model) -> list[str]:
     """Why each condition of `rule` that `model` fails does not hold, in the catalogue's words."""
     misses: list[str] = []
+    unknown_said = False
     for key, expected in rule.when:
         if _holds(catalog, key, expected, model):
             continue
+        if CONDITIONS[key].sized and size(model) is None:
+            if unknown_said:
+                continue  # one 'cannot be applied' per rule: the size is unknown once, not once per line
+            unknown_said = True
         wording = catalog.wording.get(key)
         count = size(model)
         facts = {
@@ -351,7 +399,7 @@ def _misses(catalog: Catalog, rule: Rule, model: Model) -> list[str]:
 
 def _threshold_label(catalog: Catalog, reference: int | str) -> str:
     if isinstance(reference, str):
-        return f"{catalog.thresholds[reference].label} line"
+        return catalog.thresholds[reference].label
     return f"{short_count(reference)} line"
 
 
@@ -410,9 +458,12 @@ def source_usage(catalog: Catalog, record: Model | Family | Term) -> tuple[tuple
             cite(judgement.sources, f"category {judgement.category} (judgement)")
         if (license_ := license_of(catalog, record)) is not None:
             cite(license_.sources, "licence terms")
-        for membership in classify(catalog, record):
-            if membership.judged_by is None:
-                cite(membership.sources, f"category {membership.category} (rule {membership.rule})")
+        for membership in verdicts(catalog, record):
+            if membership.verdict == "no":
+                continue  # a card shows the categories a model is in, may be in, or cannot be placed in
+            for view in membership.views:
+                if view.rule is not None and set(view.sources) & set(membership.sources):
+                    cite(view.sources, f"category {membership.category} (rule {view.rule})")
         ids = [record.id] + ([record.family] if record.family else [])
     elif isinstance(record, Family):
         cite(record.sources, "the family")

@@ -190,13 +190,29 @@ class Threshold(NamedTuple):
 
 
 class Rule(NamedTuple):
-    """Facts that put a model in a category; `because` is a template for the reason (fields: REASON_FIELDS)."""
+    """Facts that put a model in a category in one holder's view (`by`: the source whose line or definition it
+    applies); `because` is a template for the reason (fields: REASON_FIELDS)."""
 
     id: str
     category: str
     when: tuple[tuple[str, object], ...]
     because: str
     sources: tuple[str, ...]
+    by: str = ""
+
+
+class VerdictPolicy(NamedTuple):
+    """How the views on a model and a category combine into a verdict (catalog/rules.yaml `verdicts`): the verdict
+    word for each situation of the views (VIEW_SITUATIONS), and what it means in plain words."""
+
+    id: str  # yes | no | contested | unknown
+    when: str  # one of VIEW_SITUATIONS
+    means: str
+
+
+# What the views that can decide may look like: none of them, all yes, all no, or some of each.
+VIEW_SITUATIONS = ("no-view", "all-yes", "all-no", "split")
+VERDICT_WORDS = ("yes", "no", "contested", "unknown")
 
 
 # The {placeholders} a rule's `because` may use, filled from the model's facts (queries._reason).
@@ -259,14 +275,28 @@ class Myth(NamedTuple):
     location: Location
 
 
+class Stance(NamedTuple):
+    """One holder's view on whether a model is in a category: a rule applying a source's line or definition, or a
+    sourced judgement in someone's own words. `verdict` is yes or no, or unknown when the rule cannot be applied
+    (the model's size is undisclosed)."""
+
+    verdict: str
+    by: str
+    why: str
+    sources: tuple[str, ...]
+    rule: str | None  # the rule applied, or None for a judgement
+
+
 class Membership(NamedTuple):
-    """A model's place in a category and why: a rule, or a sourced judgement."""
+    """A model and a category: the verdict (yes, no, contested or unknown), why, and every view behind it."""
 
     category: str
     why: str
-    rule: str | None
-    judged_by: str | None
+    rule: str | None  # the first rule that says yes, if any
+    judged_by: str | None  # the holders of the judgements among the views, if any
     sources: tuple[str, ...]
+    verdict: str = "yes"
+    views: tuple[Stance, ...] = ()
 
 
 class ArchitectureKind(NamedTuple):
@@ -308,6 +338,7 @@ class Catalog(NamedTuple):
     licenses: dict[str, License] = {}  # noqa: RUF012 - never mutated: NamedTuple defaults are shared
     wording: dict[str, ConditionWording] = {}  # noqa: RUF012 - the same
     stages: dict[str, StageLabel] = {}  # noqa: RUF012 - the same
+    verdicts: dict[str, VerdictPolicy] = {}  # noqa: RUF012 - the same; keyed by situation (VIEW_SITUATIONS)
 
     @property
     def categories(self) -> dict[str, Term]:

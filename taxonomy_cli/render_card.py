@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from taxonomy_cli import queries
-from taxonomy_cli.document import Document, Field, Section, View
-from taxonomy_cli.records import Catalog, Family, Model, Quantity, Status
+from collections.abc import Callable, Iterable
+
+from taxonomy_cli.document import VERDICT_MARKS, Document, Field, Section, View
+from taxonomy_cli.records import Catalog, Family, Membership, Model, Quantity, Status
 from taxonomy_cli.names import normalise
-from taxonomy_cli.shapes import FamilyJSON, ModelJSON, myth_json, sources_json
+from taxonomy_cli.shapes import FamilyJSON, ModelJSON, category_json, myth_json, sources_json
 from taxonomy_cli.units import grouped, short_context, short_count
 
 
@@ -75,10 +77,7 @@ def model_data(catalog: Catalog, model: Model) -> ModelJSON:
         "api_ids": list(model.api_ids),
         "description": model.description,
         "knowledge_cutoff": model.knowledge_cutoff.date if model.knowledge_cutoff else None,
-        "categories": [
-            {"id": m.category, "why": m.why, "rule": m.rule, "judged_by": m.judged_by, "sources": list(m.sources)}
-            for m in queries.classify(catalog, model)
-        ],
+        "categories": [category_json(m) for m in queries.classify(catalog, model)],
         "myths": [myth_json(catalog, m) for m in _myths(catalog, model)],
         "sources": sources_json(catalog, queries.model_source_ids(model)),
     }
@@ -161,7 +160,9 @@ def card_view(catalog: Catalog, record: Model | Family, detail: bool = False, as
 
 def model_document(catalog: Catalog, model: Model, detail: bool = True) -> Document:
     """A model card: facts with status and source markers, categories with why, lineage, myths, sources."""
-    memberships = queries.classify(catalog, model)
+    verdicts = queries.verdicts(catalog, model)
+    memberships = [m for m in verdicts if m.verdict in ("yes", "contested")]
+    undecided = [m for m in verdicts if m.verdict == "unknown"]
     usage = queries.source_usage(catalog, model)  # numbered as `taxo sources` numbers them
     mark = _Markers(source.id for source, _ in usage)
     org = catalog.organizations[model.organization].name
@@ -215,9 +216,9 @@ def model_document(catalog: Catalog, model: Model, detail: bool = True) -> Docum
     sections.append(
         Section(
             "Categories",
-            fields=tuple(
-                Field(catalog.categories[m.category].name, f"{m.why} {mark(m.sources)}".strip())
-                for m in memberships
+            fields=(
+                *(Field(_verdict_label(catalog, m), verdict_text(catalog, m, mark)) for m in memberships),
+                *(Field(_verdict_label(catalog, m), verdict_text(catalog, m, mark), "dim") for m in undecided),
             ),
             paragraphs=() if memberships else ("No category applies from the catalogue's rules.",),
         )
@@ -230,6 +231,26 @@ def model_document(catalog: Catalog, model: Model, detail: bool = True) -> Docum
     sections.append(Section("Sources", bullets=tuple(f"[{mark.numbers[s.id]}] {s.title}\n{s.url}" for s, _ in usage)))
     subtitle = model.description or ""
     return Document(f"{model.name} ({model.id})", subtitle, tuple(sections))
+
+
+def _verdict_label(catalog: Catalog, membership: Membership) -> str:
+    name = catalog.categories[membership.category].name
+    return name if membership.verdict == "yes" else f"{name} ({membership.verdict})"
+
+
+def verdict_text(catalog: Catalog, membership: Membership, mark: Callable[[Iterable[str]], str] | None = None,
+                 every_view: bool = False) -> str:  # fmt: skip
+    """A verdict in words: why; when the views disagree (or `every_view`), the verdict and each view, marked."""
+    mark = mark or (lambda ids: "")
+    if membership.verdict != "contested" and not every_view:
+        return f"{membership.why} {mark(membership.sources)}".strip()
+    means = next((p.means for p in catalog.verdicts.values() if p.id == membership.verdict), "")
+    lines = [f"{VERDICT_MARKS[membership.verdict]} {membership.verdict}" + (f": {means}" if means else "")]
+    if not every_view:
+        lines = []  # a card's label already says 'contested'; its lines are the views
+    for view in membership.views:
+        lines.append(f"{VERDICT_MARKS[view.verdict]} {view.by}: {view.why.rstrip('.')}. {mark(view.sources)}".rstrip())
+    return "\n".join(lines)
 
 
 def _has_detail(model: Model) -> bool:

@@ -6,19 +6,26 @@ from taxonomy_cli import queries
 from taxonomy_cli.document import Document, Grid, Section, Table, View
 from taxonomy_cli.errors import UsageError
 from taxonomy_cli.records import Catalog, Family, Model, Term, TermKind
-from taxonomy_cli.render_card import parameters_display
+from taxonomy_cli.render_card import parameters_display, verdict_text
+from taxonomy_cli.shapes import fit_json
+from taxonomy_cli.wording import short_name
 from taxonomy_cli.units import short_context, short_count
 
-YES, NO = "✓", "✗"
 
 
-def split(subjects: list[Term | Model | Family]) -> tuple[list[Model], list[Term]]:
-    """Models and terms to compare; families and fewer than two things are usage errors."""
+def members(catalog: Catalog, subjects: list[Term | Model | Family]) -> list[Term | Model]:
+    """What was named, with each family replaced by its models (each once, in the family's order)."""
+    expanded: dict[str, Term | Model] = {}
+    for subject in subjects:
+        for item in queries.family_members(catalog, subject) if isinstance(subject, Family) else (subject,):
+            expanded.setdefault(f"{type(item).__name__}:{item.id}", item)
+    return list(expanded.values())
+
+
+def split(subjects: list[Term | Model]) -> tuple[list[Model], list[Term]]:
+    """Models and terms to compare; fewer than two things is a usage error."""
     if len(subjects) < 2:
         raise UsageError("compare needs at least two names, e.g. 'taxo compare llm slm' or 'taxo compare mistral-7b phi-2'")
-    families = [s for s in subjects if isinstance(s, Family)]
-    if families:
-        raise UsageError(f"'{families[0].id}' is a family: compare its models (see 'taxo show {families[0].id}')")
     models = [s for s in subjects if isinstance(s, Model)]
     terms = [s for s in subjects if isinstance(s, Term)]
     if models and any(t.kind is not TermKind.CATEGORY for t in terms):
@@ -39,17 +46,7 @@ def terms_grid(catalog: Catalog, terms: list[Term]) -> Grid:
             rows.append((axis.label, *values))
     if any(t.kind is TermKind.CATEGORY for t in terms):
         rows.append(("Examples", *(_example_names(catalog, t) for t in terms)))
-    return Grid(("", *(_short_name(t) for t in terms)), tuple(rows))
-
-
-def _short_name(term: Term) -> str:
-    """What the catalogue abbreviates a term to: 'Large language model (LLM)' -> 'LLM'; else its name."""
-    name = term.name.rstrip()
-    if name.endswith(")") and "(" in name:
-        short = name[name.rindex("(") + 1 : -1].strip()
-        if short and "(" not in short:
-            return short
-    return name
+    return Grid(("", *(short_name(t.name) for t in terms)), tuple(rows))
 
 
 def _example_names(catalog: Catalog, term: Term) -> str:
@@ -94,18 +91,15 @@ def models_grid(catalog: Catalog, models: list[Model]) -> Grid:
 
 
 def fit_grid(catalog: Catalog, models: list[Model], terms: list[Term]) -> Grid:
-    """Which categories each model fits, and why (or why not), from the same rules as `show`."""
+    """Each model against each category: the verdict (yes, no, contested or unknown) and every view behind it."""
     rows = []
     for term in terms:
-        cells = []
-        for model in models:
-            member = {m.category: m for m in queries.classify(catalog, model)}.get(term.id)
-            cells.append(f"{YES} yes: {member.why}" if member else f"{NO} no: {queries.why_not(catalog, model, term.id)}")
-        rows.append((_short_name(term), *cells))
+        cells = [verdict_text(catalog, queries.verdict(catalog, model, term.id), every_view=True) for model in models]
+        rows.append((short_name(term.name), *cells))
     return Grid(("", *(m.name for m in models)), tuple(rows))
 
 
-def compare_grid(catalog: Catalog, subjects: list[Term | Model | Family]) -> tuple[str, Grid]:
+def compare_grid(catalog: Catalog, subjects: list[Term | Model]) -> tuple[str, Grid]:
     """The right comparison for what was named, with a title."""
     models, terms = split(subjects)
     if models and terms:
@@ -115,7 +109,7 @@ def compare_grid(catalog: Catalog, subjects: list[Term | Model | Family]) -> tup
     return "Side by side", terms_grid(catalog, terms)
 
 
-def compare_document(catalog: Catalog, subjects: list[Term | Model | Family]) -> Document:
+def compare_document(catalog: Catalog, subjects: list[Term | Model]) -> Document:
     title, grid = compare_grid(catalog, subjects)
     names = " vs ".join(grid.columns[1:])
     note = f"{DIFFERS_NOTE}" if grid.differs and any(grid.differs) else ""
@@ -125,7 +119,7 @@ def compare_document(catalog: Catalog, subjects: list[Term | Model | Family]) ->
 DIFFERS_NOTE = "≠ marks the rows where the models differ."
 
 
-def compare_data(catalog: Catalog, subjects: list[Term | Model | Family]) -> dict:
+def compare_data(catalog: Catalog, subjects: list[Term | Model]) -> dict:
     """JSON: the compared ids, each row's values keyed by id, and for models their full `show` records."""
     from taxonomy_cli.render_card import model_data
 
@@ -142,19 +136,11 @@ def compare_data(catalog: Catalog, subjects: list[Term | Model | Family]) -> dic
     if models:
         data["models"] = [model_data(catalog, m) for m in models]
     if kind == "fit":
-        data["fits"] = [
-            {
-                "model": m.id,
-                "category": t.id,
-                "fits": t.id in {c.category for c in queries.classify(catalog, m)},
-            }
-            for m in models
-            for t in terms
-        ]
+        data["fits"] = [fit_json(m.id, queries.verdict(catalog, m, t.id)) for m in models for t in terms]
     return data
 
 
-def compare_markdown(catalog: Catalog, subjects: list[Term | Model | Family]) -> str:
+def compare_markdown(catalog: Catalog, subjects: list[Term | Model]) -> str:
     """A pipe table that pastes into docs (tabular's writer: pipes escaped, text made inert)."""
     from taxonomy_cli.tabular import to_markdown
 
@@ -168,7 +154,7 @@ def compare_markdown(catalog: Catalog, subjects: list[Term | Model | Family]) ->
     return f"## {title}\n\n" + to_markdown(columns, rows)
 
 
-def compare_rows(catalog: Catalog, subjects: list[Term | Model | Family]) -> tuple[list, list[dict]]:
+def compare_rows(catalog: Catalog, subjects: list[Term | Model]) -> tuple[list, list[dict]]:
     """The comparison as flat columns and rows, for CSV: one row per aspect, one column per compared id."""
     data = compare_data(catalog, subjects)
     ids = list(data["rows"][0]["values"]) if data["rows"] else []
@@ -181,7 +167,10 @@ def compare_rows(catalog: Catalog, subjects: list[Term | Model | Family]) -> tup
 
 
 def compare_view(catalog: Catalog, subjects: list[Term | Model | Family]) -> View:
-    """`taxo compare`: a grid of categories or models (markdown: a pipe table; CSV: one row per aspect)."""
+    """`taxo compare`: a grid of categories or models (markdown: a pipe table; CSV: one row per aspect); a family
+    stands for its models."""
+    subjects = members(catalog, subjects)
+    split(subjects)  # a usage error now, before any output
     return View(
         lambda: compare_data(catalog, subjects),
         lambda: compare_document(catalog, subjects),

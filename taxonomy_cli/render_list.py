@@ -34,7 +34,7 @@ CSV_COLUMNS = tuple(
     for key in (
         "id", "name", "organization", "organization_id", "released", "parameters", "parameters_status",
         "active_parameters", "context_length", "architecture", "inputs", "outputs", "weights", "license", "stage",
-        "family", "base_model", "categories", "license_terms",
+        "family", "base_model", "categories", "contested_categories", "license_terms",
     )
 )  # fmt: skip
 
@@ -50,7 +50,8 @@ def list_row(catalog: Catalog, model: Model) -> dict[str, object]:
         "context": _context_display(model),
         "stage": model.stage.value,
         "weights": model.weights.value + (f" · {terms}" if (terms := _license_terms(catalog, model)) else ""),
-        "categories": ", ".join(m.category for m in queries.classify(catalog, model)),
+        "categories": ", ".join(m.category + (" (contested)" if m.verdict == "contested" else "")
+                                for m in queries.classify(catalog, model)),  # fmt: skip
     }
 
 
@@ -98,6 +99,7 @@ def csv_row(catalog: Catalog, model: Model) -> dict[str, object]:
         "family": model.family,
         "base_model": model.base_model,
         "categories": [m.category for m in queries.classify(catalog, model)],
+        "contested_categories": [m.category for m in queries.classify(catalog, model) if m.verdict == "contested"],
         "license_terms": _license_terms(catalog, model),
     }
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from taxonomy_cli import queries
-from taxonomy_cli.document import Document, Section, TreeNode, View
+from taxonomy_cli.document import VERDICT_MARKS, Document, Section, TreeNode, View
 from taxonomy_cli.records import Catalog, Model, Term
 from taxonomy_cli.render_card import parameters_display
+from taxonomy_cli.wording import short_name
 
 def _children(catalog: Catalog, parent: str) -> list[Term]:
     return [t for t in catalog.categories.values() if t.parent == parent]
@@ -27,15 +28,25 @@ def taxonomy(catalog: Catalog, depth: int) -> TreeNode:
 
     def category_node(term: Term, level: int) -> TreeNode:
         pairs = members.get(term.id, ())
-        label = f"{term.name}: {len(pairs)} models"
+        contested = sum(1 for _, m in pairs if m.verdict == "contested")
+        label = f"{term.name}: {len(pairs)} models" + (f", {contested} of them contested" if contested else "")
         if level >= depth:
             return TreeNode(label)
         children: list[TreeNode] = [category_node(t, level + 1) for t in _children(catalog, term.id)]
         if term.id != root.id:
             children.extend(_family_nodes(catalog, term, pairs, homes, level + 1, depth))
+        else:
+            alone = tuple((model, m) for model, m in pairs if model.id not in homes)
+            if alone:
+                node = TreeNode(f"{ONLY_FOUNDATION}: {len(alone)} models",
+                                tuple(_family_nodes(catalog, term, alone, homes, level + 2, depth)))  # fmt: skip
+                children.append(node if level + 1 < depth else TreeNode(node.label))
         return TreeNode(label, tuple(children))
 
     return category_node(root, 0)
+
+
+ONLY_FOUNDATION = "In no sub-category (encoders, vision models, and models whose place nobody can decide)"
 
 
 def _family_nodes(catalog, term, pairs, homes, level, depth) -> list[TreeNode]:
@@ -45,8 +56,9 @@ def _family_nodes(catalog, term, pairs, homes, level, depth) -> list[TreeNode]:
     nodes = []
     for family_id in sorted(by_family, key=lambda f: (f == "", f)):
         models = sorted(by_family[family_id], key=lambda m: (m.released.date if m.released else "", m.id))
+        verdict = {model.id: membership.verdict for model, membership in pairs}
         model_nodes = tuple(
-            TreeNode(_model_label(m), note=_also(catalog, m, term, homes)) for m in models
+            TreeNode(_model_label(m), note=_note(catalog, m, term, homes, verdict[m.id])) for m in models
         ) if level < depth else ()  # fmt: skip
         if family_id:
             family = catalog.families[family_id]
@@ -58,9 +70,16 @@ def _family_nodes(catalog, term, pairs, homes, level, depth) -> list[TreeNode]:
     return nodes
 
 
-def _also(catalog: Catalog, model: Model, here: Term, homes: dict[str, list[str]]) -> str:
+def _note(catalog: Catalog, model: Model, here: Term, homes: dict[str, list[str]], verdict: str) -> str:
+    """'(contested; also under …)': a placement the views disagree on, and the other places the model is shown."""
     others = [catalog.categories[c].name for c in homes.get(model.id, []) if c != here.id]
-    return f"(also under {', '.join(others)})" if others else ""
+    notes = ([f"{VERDICT_MARKS['contested']} contested"] if verdict == "contested" else []) + (
+        [f"also under {', '.join(others)}"] if others else [])  # fmt: skip
+    if here.parent is None:  # under the root alone: say which placements nobody can decide
+        unknown = [short_name(catalog.categories[m.category].name)
+                   for m in queries.verdicts(catalog, model) if m.verdict == "unknown"]  # fmt: skip
+        notes += [f"{VERDICT_MARKS['unknown']} unknown: {', '.join(unknown)}"] if unknown else []
+    return f"({'; '.join(notes)})" if notes else ""
 
 
 def lineage(catalog: Catalog) -> TreeNode:
@@ -81,7 +100,8 @@ def tree_document(catalog: Catalog, depth: int, show_lineage: bool = True) -> Do
         sections.append(Section("Training stages (base → instruct → chat)", tree=lineage(catalog)))
     return Document(
         "The taxonomy",
-        "LLMs and SLMs are language-focused kinds of foundation model; a model can be in several places (marked).",
+        "LLMs and SLMs are language-focused kinds of foundation model; a model can be in several places (marked), and "
+        "where the sources disagree on a placement it is marked contested (taxo compare MODEL llm slm shows why).",
         tuple(sections),
     )
 

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from typing import TypedDict
 
 from taxonomy_cli import queries
-from taxonomy_cli.records import Catalog, Myth, Source
+from taxonomy_cli.records import Catalog, Membership, Myth, Source
 
 
 class SourceJSON(TypedDict):
@@ -66,14 +66,63 @@ class QuantityJSON(TypedDict):
     alternatives: list["QuantityJSON"]
 
 
+class ViewJSON(TypedDict):
+    """One holder's view on a model and a category: a size line or definition applied, or someone's own words."""
+
+    verdict: str  # yes | no
+    by: str
+    why: str
+    sources: list[str]
+
+
 class CategoryJSON(TypedDict):
-    """A category verdict on a model: why it is in it, by which rule or whose sourced judgement."""
+    """A category a model is in (verdict yes) or may be in (contested): why, and every view that decides."""
 
     id: str
+    verdict: str  # yes | contested
     why: str
     rule: str | None
     judged_by: str | None
     sources: list[str]
+    views: list[ViewJSON]
+
+
+class FitJSON(TypedDict):
+    """`taxo compare MODEL CATEGORY --format json`: the verdict on one model and one category."""
+
+    model: str
+    category: str
+    fits: bool | None  # null when contested or unknown
+    verdict: str  # yes | no | contested | unknown
+    why: str
+    views: list[ViewJSON]
+
+
+def views_json(membership: Membership) -> list[ViewJSON]:
+    """The views that decide (yes or no); a line that cannot be applied is in `why`, not a view."""
+    return [
+        {"verdict": v.verdict, "by": v.by, "why": v.why, "sources": list(v.sources)}
+        for v in membership.views
+        if v.verdict in ("yes", "no")
+    ]
+
+
+def category_json(membership: Membership) -> CategoryJSON:
+    return {
+        "id": membership.category,
+        "verdict": membership.verdict,
+        "why": membership.why,
+        "rule": membership.rule,
+        "judged_by": membership.judged_by,
+        "sources": list(membership.sources),
+        "views": views_json(membership),
+    }
+
+
+def fit_json(model: str, membership: Membership) -> FitJSON:
+    fits = {"yes": True, "no": False}.get(membership.verdict)
+    return {"model": model, "category": membership.category, "fits": fits, "verdict": membership.verdict,
+            "why": membership.why, "views": views_json(membership)}  # fmt: skip
 
 
 class ParametersJSON(QuantityJSON):

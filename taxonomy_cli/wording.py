@@ -18,3 +18,13 @@ def with_article(phrase: str) -> str:
 def counted(number: int, noun: str, plural: str | None = None) -> str:
     """'1 wrong claim', '2 wrong claims'."""
     return f"{number} {noun if number == 1 else (plural or noun + 's')}"
+
+
+def short_name(name: str) -> str:
+    """What a name abbreviates itself to: 'Large language model (LLM)' -> 'LLM'; else the name."""
+    name = name.rstrip()
+    if name.endswith(")") and "(" in name:
+        short = name[name.rindex("(") + 1 : -1].strip()
+        if short and "(" not in short:
+            return short
+    return name

@@ -114,8 +114,9 @@ def test_compare_model_against_categories_says_why_and_why_not(taxo):
     fits = {f["category"]: f["fits"] for f in data["fits"]}
     assert fits == {"llm": False, "slm": True}
     out = taxo("compare", "phi-2", "llm", "slm").stdout
-    assert "✗ no: 2.7B parameters is below the LLM above 10B (Zhao et al. 2023) line" in out
-    assert "✓ yes:" in out
+    assert "✗ no: every view that can decide says it is not" in out
+    assert "✗ Zhao et al. (2023): 2.7B parameters is below the 10B LLM line (Zhao et al. 2023)" in out
+    assert "✓ yes:" in out and "✓ Microsoft: " in out
 
 
 def test_compare_markdown_is_a_pipe_table(taxo):

@@ -103,7 +103,7 @@ def test_list_csv_has_a_header_and_flat_raw_values(taxo):
     header = result.stdout.splitlines()[0]
     assert header == (
         "id,name,organization,organization_id,released,parameters,parameters_status,active_parameters,"
-        "context_length,architecture,inputs,outputs,weights,license,stage,family,base_model,categories,license_terms"
+        "context_length,architecture,inputs,outputs,weights,license,stage,family,base_model,categories,contested_categories,license_terms"
     )
     rows = {row["id"]: row for row in rows_of(result.stdout)}
     assert rows["ex-mid"]["name"] == "Ex|Mid [bold]chat[/bold]"
@@ -304,8 +304,8 @@ def test_chart_params_draws_bars_largest_first_with_the_sources_lines(taxo):
     lengths = [line.count("█") for line in bars]
     assert lengths[0] > lengths[1] > lengths[2] > 0
     assert "┊" in bars[1]  # the 5B and 10B lines run past Ex|Mid's 3.5B bar
-    assert "c ┊ 10B: SLM below 10B (Belcak et al. 2025); LLM above 10B (Zhao et al. 2023)" in lines
-    assert "a ┊ 100M: SLM floor, 100M (Lu et al. 2024)" in lines
+    assert "c ┊ 10B: 10B SLM line (Belcak et al. 2025); 10B LLM line (Zhao et al. 2023)" in lines
+    assert "a ┊ 100M: 100M SLM floor (Lu et al. 2024)" in lines
     assert "* an estimate (whose: taxo show <id>)" in lines
     assert "Parameter count undisclosed by the makers (not guessed) (1): Ex Secret" in lines
     assert "No parameter count in the catalogue (1): Ex Painter" in lines
@@ -368,7 +368,7 @@ def test_chart_json_csv_and_markdown(taxo):
     assert markdown.startswith("| Model | ID | Value | Status | Log scale |\n| --- | --- | --- | --- | --- |\n")
     assert "| Ex Big | ex-big | 40B* | estimate | █" in markdown
     assert "| Ex Secret | ex-secret |   | undisclosed |   |" in markdown
-    assert "- 10B: SLM below 10B (Belcak et al. 2025); LLM above 10B (Zhao et al. 2023)" in markdown
+    assert "- 10B: 10B SLM line (Belcak et al. 2025); 10B LLM line (Zhao et al. 2023)" in markdown
 
 
 def test_chart_needs_a_known_metric(taxo):

@@ -13,7 +13,7 @@ def test_show_model_plain_card_has_facts_categories_and_sources(taxo):
     assert "Organization:" in out and "Mistral AI" in out
     assert "7.24B (7,241,732,096) · derived" in out
     assert "7.3B (7,300,000,000) · official" in out  # the announcement's figure, recorded beside ours
-    assert "Small language model (SLM):" in out and "below the 10B line" in out
+    assert "Small language model (SLM) (contested):" in out and "below the 10B line" in out
     assert "https://arxiv.org/abs/2310.06825" in out
     assert "\x1b[" not in out  # plain when not a terminal
     assert result.stderr == ""

@@ -1,0 +1,99 @@
+"""Verdicts on a model and a category: yes, no, contested or unknown, each with every view that bears on it."""
+
+from __future__ import annotations
+
+import pytest
+
+
+def fits(taxo, *args):
+    return {(f["model"], f["category"]): f for f in taxo.json("compare", *args)["fits"]}
+
+
+def test_a_size_between_the_lines_is_contested_with_both_views(taxo):
+    fit = fits(taxo, "mistral-7b", "slm")[("mistral-7b", "slm")]
+    assert fit["verdict"] == "contested" and fit["fits"] is None
+    views = {v["by"]: v["verdict"] for v in fit["views"]}
+    assert views["Lu et al. (2024)"] == "no" and views["Belcak et al. (2025)"] == "yes"
+    out = taxo("compare", "mistral-7b", "llm", "slm").stdout
+    assert "± contested: the views that can decide disagree" in out
+    assert "✗ Lu et al. (2024): 7.24B parameters is above the 5B SLM ceiling (Lu et al. 2024)." in out
+    assert "✓ Belcak et al. (2025): A language model (text → text) with 7.24B parameters" in out
+
+
+def test_an_undisclosed_size_is_unknown_not_no(taxo):
+    fit = fits(taxo, "gemini-2.0-flash", "llm", "slm")
+    for category in ("llm", "slm"):
+        entry = fit[("gemini-2.0-flash", category)]
+        assert entry["verdict"] == "unknown" and entry["fits"] is None and entry["views"] == []
+        assert "cannot be applied" in entry["why"]
+    out = taxo("compare", "gemini-2.0-flash", "llm").stdout
+    assert "? unknown: no view can decide" in out and "✗" not in out
+
+
+def test_a_sourced_view_decides_where_the_size_lines_cannot(taxo):
+    fit = fits(taxo, "gpt-4o-mini", "slm")[("gpt-4o-mini", "slm")]
+    assert fit["verdict"] == "yes" and fit["fits"] is True
+    assert [v["by"] for v in fit["views"]] == ["OpenAI"]
+
+
+def test_no_when_every_view_says_no_with_the_reason(taxo):
+    fit = fits(taxo, "bert-base", "llm")[("bert-base", "llm")]
+    assert fit["verdict"] == "no" and fit["fits"] is False
+    assert "encoder-only transformer, not a text generator" in fit["why"]
+
+
+def test_a_family_in_compare_stands_for_its_members(taxo):
+    data = taxo.json("compare", "bert", "llm", "slm")
+    assert {f["model"] for f in data["fits"]} == {"bert-base", "bert-large"}
+    assert all(f["verdict"] == "no" for f in data["fits"])
+    result = taxo("compare", "bert", "llm")
+    assert result.exit_code == 0 and "BERT-Base" in result.stdout and "BERT-Large" in result.stdout
+
+
+def test_show_lists_contested_categories_with_their_views(taxo):
+    card = taxo.json("show", "mistral-7b")
+    categories = {c["id"]: c for c in card["categories"]}
+    assert categories["foundation"]["verdict"] == "yes"
+    assert categories["slm"]["verdict"] == "contested"
+    assert {v["by"] for v in categories["slm"]["views"]} == {"Lu et al. (2024)", "Belcak et al. (2025)"}
+    assert set(categories["slm"]["views"][0]) == {"verdict", "by", "why", "sources"}
+    out = taxo("show", "mistral-7b").stdout
+    assert "Small language model (SLM) (contested):" in out
+    assert "✗ Lu et al. (2024):" in out and "✓ Belcak et al. (2025):" in out
+
+
+def test_show_says_which_placements_nobody_can_decide(taxo):
+    card = taxo.json("show", "gemini-2.0-flash")
+    assert {c["id"] for c in card["categories"]} >= {"foundation", "multimodal"}
+    assert not {"llm", "slm"} & {c["id"] for c in card["categories"]}
+    out = taxo("show", "gemini-2.0-flash").stdout
+    assert "Large language model (LLM) (unknown):" in out and "cannot be applied" in out
+
+
+def test_tree_places_foundation_only_models_and_marks_contested(taxo):
+    out = taxo("tree").stdout
+    assert "In no sub-category" in out
+    assert "BERT-Base (bert-base" in out and "Segment Anything" in out or "(sam," in out
+    assert "± contested" in out
+    assert "of them contested" in out
+    taxonomy = taxo.json("tree")["taxonomy"]
+    labels = [c["label"] for c in taxonomy["children"]]
+    assert any(label.startswith("In no sub-category") for label in labels)
+
+
+def test_list_says_which_rows_are_contested(taxo):
+    out = taxo("list", "--category", "slm", "--org", "mistral").stdout
+    assert "slm (contested)" in out
+    rows = taxo("list", "--category", "slm", "--format", "csv").stdout
+    assert "contested_categories" in rows.splitlines()[0]
+
+
+@pytest.mark.parametrize("model", ["mistral-7b", "phi-4", "gemma-2b", "gpt-4o-mini", "llama-3.1-8b", "bert-base"])
+def test_the_json_verdict_agrees_with_the_views(taxo, model):
+    """The policy, seen from outside: yes when every deciding view says yes, no when all say no, contested when
+    they disagree, unknown when none decides; fits is the verdict as a boolean or null."""
+    for fit in taxo.json("compare", model, "llm", "slm", "foundation")["fits"]:
+        answers = {v["verdict"] for v in fit["views"]}
+        expected = "unknown" if not answers else "contested" if len(answers) > 1 else answers.pop()
+        assert fit["verdict"] == expected
+        assert fit["fits"] == {"yes": True, "no": False}.get(expected)
