@@ -34,6 +34,7 @@ from taxonomy_cli.records import (
     Model,
     Myth,
     Organization,
+    ProductModel,
     Quantity,
     Relation,
     Rule,
@@ -514,6 +515,9 @@ class _Builder:
         tokens = self.quantity(f, "training_tokens")
         cutoff = self.dated(f, "knowledge_cutoff", MONTH_PATTERN, required=False)
         weights = f.choice("weights", Weights)
+        if weights is Weights.LOCAL:
+            f.problem("weights", "'local' is what taxo inspect says of files on a disk; a catalogue entry says "
+                      "open, gated, api or unreleased")
         license_ = f.text("license", required=False)
         stage = f.choice("stage", Stage)
         base = f.ident("base_model", required=False)
@@ -521,6 +525,7 @@ class _Builder:
         broad = f.boolean("broad_pretraining", default=base is None and lineage is None)
         judgements = tuple(j for j in (self.judgement(jf) for jf in f.items("classification")) if j)
         hf_repos, api_ids = f.texts("hf_repos"), f.texts("api_ids")
+        product = tuple(p for p in (self.product_model(pf) for pf in f.items("product_models")) if p)
         for repo in hf_repos:
             if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9][A-Za-z0-9_.-]*", repo):
                 f.problem("hf_repos", f"{repo!r} is not a Hugging Face repository id (owner/name)")
@@ -538,7 +543,7 @@ class _Builder:
             "id", "name", "organization", "family", "aliases", "description", "released", "parameters",
             "active_parameters", "architecture", "architecture_notes", "modalities", "context_length",
             "training_tokens", "knowledge_cutoff", "weights", "license", "stage", "base_model", "lineage_note",
-            "broad_pretraining", "classification", "sources", "hf_repos", "api_ids",
+            "broad_pretraining", "classification", "sources", "hf_repos", "api_ids", "product_models",
         )  # fmt: skip
         if f.finish(allowed) and ident:
             self.claim_names(f, ident, "model", (ident, name, *aliases, *hf_repos, *api_ids))
@@ -548,7 +553,7 @@ class _Builder:
                 architecture_notes=notes, inputs=inputs, outputs=outputs, context_length=context,
                 training_tokens=tokens, knowledge_cutoff=cutoff, weights=weights, license=license_, stage=stage,
                 base_model=base, lineage_note=lineage, broad_pretraining=broad, classification=judgements,
-                sources=sources, location=f.location(), hf_repos=hf_repos, api_ids=api_ids,
+                sources=sources, location=f.location(), hf_repos=hf_repos, api_ids=api_ids, product_models=product,
             )  # fmt: skip
 
     def add_term(self, f: _Fields) -> None:
@@ -788,6 +793,14 @@ class _Builder:
                     f.problem(key, f"{value!r} is not one of {', '.join(sorted(allowed))}")
         f.finish(("input", "output"))
         return inputs, outputs
+
+    def product_model(self, f: _Fields) -> ProductModel | None:
+        model, since, note = f.ident("model"), f.date("since"), f.text("note")
+        sources = self.source_ids(f)
+        self.refer(f, "model", "model", [model] if model else [])
+        if f.finish(("model", "since", "note", "sources")) and model and since and note:
+            return ProductModel(model, since, note, sources)
+        return None
 
     def judgement(self, f: _Fields) -> Judgement | None:
         category = f.ident("category")

@@ -254,9 +254,9 @@ def _complete_stages(incomplete: str) -> list[str]:
 
 
 def _complete_weights(incomplete: str) -> list[str]:
-    from taxonomy_cli.records import Weights
+    from taxonomy_cli.records import CATALOGUE_WEIGHTS
 
-    return _completions([w.value for w in Weights], incomplete)
+    return _completions([w.value for w in CATALOGUE_WEIGHTS], incomplete)
 
 
 def _complete_modalities(incomplete: str) -> list[str]:

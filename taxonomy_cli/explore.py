@@ -15,7 +15,7 @@ from taxonomy_cli import queries
 from taxonomy_cli.errors import UsageError
 from taxonomy_cli.names import normalise
 from taxonomy_cli.records import (
-    INPUT_MODALITIES, OUTPUT_MODALITIES, Catalog, Listed, Listing, Model, Quantity, Stage, Status, Weights,
+    INPUT_MODALITIES, OUTPUT_MODALITIES, Catalog, Listed, Listing, Model, Quantity, Stage, Status, Weights, CATALOGUE_WEIGHTS,
 )  # fmt: skip
 
 # -- parsing user words ----------------------------------------------------------------------------------------
@@ -182,7 +182,7 @@ def make_filters(
         categories=_resolve("--category", split_words(categories), listed.category_names),
         organizations=_resolve("--org", split_words(organizations), listed.organization_names),
         families=_resolve("--family", split_words(families), listed.family_names),
-        weights=_resolve("--weights", split_words(weights), {w.value: w.value for w in Weights}),
+        weights=_resolve("--weights", split_words(weights), {w.value: w.value for w in CATALOGUE_WEIGHTS}),
         stages=_resolve("--stage", split_words(stages), {s.value: s.value for s in Stage}),
         modalities=_resolve("--modality", split_words(modalities), _MODALITIES),
         parameters=parse_size_range(parameters) if parameters else None,

@@ -19,7 +19,7 @@ from pathlib import Path
 from taxonomy_cli import hf_cache, model_headers
 from taxonomy_cli.errors import ModelFileError, NotFound, TaxoError
 from taxonomy_cli.model_headers import GGUF_FILE_TYPES, Tensor, clean
-from taxonomy_cli.inspect_records import CachedModel, Fact, ModelFiles
+from taxonomy_cli.inspect_records import FOLDER_NAME, CachedModel, Fact, ModelFiles
 
 MAX_JSON_BYTES = 16 * 1024 * 1024  # config.json and friends are kilobytes; tokenizer_config.json can be a few MB
 MAX_JSON_VALUES = model_headers.MAX_HEADER_VALUES  # counted by commas before parsing, as for safetensors headers
@@ -203,7 +203,7 @@ def _read_folder(folder: Path, shown: str, repo: str | None, revision: str | Non
         facts.notes.append(f"{len(ggufs)} GGUF file(s) here too: inspect one with taxo inspect {shown}/{ggufs[0]}")
     _auxiliary(facts, folder, entries, shown)
     if not repo and not _COMMIT.match(folder.name):
-        facts.name(folder.resolve().name, "folder name")
+        facts.name(folder.resolve().name, FOLDER_NAME)
     return _read_gguf(gguf, shown, facts) if gguf else facts.finish()
 
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from taxonomy_cli import queries
 from taxonomy_cli.names import normalise
 from taxonomy_cli.wording import with_article
-from taxonomy_cli.inspect_records import CachedModel, CatalogueMatch, Fact, Inspection, ModelFiles, Origin
+from taxonomy_cli.inspect_records import FOLDER_NAME, CachedModel, CatalogueMatch, Fact, Inspection, ModelFiles, Origin
 from taxonomy_cli.records import (
     ArchitectureKind,
     Catalog,
@@ -91,7 +91,9 @@ def architecture_kind(catalog: Catalog, files: ModelFiles) -> ArchitectureKind |
 
 def stage_evidence(catalog: Catalog, files: ModelFiles) -> tuple[StageEvidence | None, str]:
     """The first sign of a training stage the files show (catalog stage_evidence, in order), and why."""
-    words = {word for fact in files.names for word in _WORD.findall(str(fact.value).casefold())}
+    # A name the files record counts; the folder's name is whatever the user called it, not evidence of anything.
+    words = {word for fact in files.names if fact.where != FOLDER_NAME
+             for word in _WORD.findall(str(fact.value).casefold())}  # fmt: skip
     for evidence in catalog.stage_evidence:
         found = _evidence_found(evidence, files, words)
         if found is not None:
@@ -279,7 +281,7 @@ def _from_files(
         context_length=_file_quantity(files.context_length),
         training_tokens=None,
         knowledge_cutoff=None,
-        weights=Weights.OPEN,  # they are on the user's disk
+        weights=Weights.LOCAL,  # on the user's disk: not evidence that anyone else may download or use them
         license=str(files.license.value) if files.license else None,
         stage=evidence.stage if evidence else Stage.BASE,
         base_model=base,

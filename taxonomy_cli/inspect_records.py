@@ -18,6 +18,9 @@ class Origin(str, Enum):
     CATALOGUE = "catalogue"
 
 
+FOLDER_NAME = "folder name"  # where a name came from when only the folder gave it (the user's own label)
+
+
 class Fact(NamedTuple):
     """One value read from a model file, and exactly where: 'config.json: max_position_embeddings'."""
 

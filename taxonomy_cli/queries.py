@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
+from typing import NamedTuple
 
 from taxonomy_cli.errors import NotFound
 from taxonomy_cli.conditions import CONDITIONS, size
@@ -175,6 +176,8 @@ def model_source_ids(model: Model) -> tuple[str, ...]:
         ids.extend(_quantity_sources(quantity))
     for judgement in model.classification:
         ids.extend(judgement.sources)
+    for product_model in model.product_models:
+        ids.extend(product_model.sources)
     return tuple(dict.fromkeys(ids))
 
 
@@ -350,16 +353,74 @@ def category_members(catalog: Catalog) -> dict[str, tuple[tuple[Model, Membershi
 
 
 def examples(catalog: Catalog, category: str, limit: int = 5) -> tuple[tuple[Model, Membership], ...]:
-    """A few models of a category, newest first, at most one per organization so the examples vary."""
+    """A few models of a category, newest first, at most one per organization so the examples vary; models every
+    view agrees on before contested ones."""
     chosen: list[tuple[Model, Membership]] = []
     organizations: set[str] = set()
-    for model, membership in category_members(catalog).get(category, ()):
+    members = category_members(catalog).get(category, ())
+    for model, membership in sorted(members, key=lambda pair: pair[1].verdict != "yes"):
         if model.organization not in organizations:
             organizations.add(model.organization)
             chosen.append((model, membership))
         if len(chosen) == limit:
             break
     return tuple(chosen)
+
+
+class SizeLine(NamedTuple):
+    """Where one holder draws a category's size line: 'SLM from 100M to 5B (Lu et al. 2024)'."""
+
+    category: str
+    by: str
+    span: str  # 'from 100M to 5B', 'below 10B', '10B and up'
+    sources: tuple[str, ...]
+
+
+def size_lines(catalog: Catalog) -> tuple[SizeLine, ...]:
+    """Every rule that draws a size line, in words: the lines the sources disagree about, read off the rules."""
+    lines: list[SizeLine] = []
+    for rule in catalog.rules:
+        bounds = {key: threshold_value(catalog, value) for key, value in rule.when if CONDITIONS[key].sized}
+        low = bounds.get("parameters_at_least")
+        high = bounds.get("parameters_at_most", bounds.get("parameters_below"))
+        if low is None and high is None:
+            continue
+        below = "parameters_below" in bounds and "parameters_at_most" not in bounds
+        if low is not None and high is not None:
+            span = f"from {short_count(low)} to {'below ' if below else ''}{short_count(high)}"
+        elif high is not None:
+            span = f"{'below' if below else 'up to'} {short_count(high)}"
+        else:
+            span = f"{short_count(low)} and up"
+        lines.append(SizeLine(rule.category, rule.by or rule.id, span, rule.sources))
+    return tuple(lines)
+
+
+def category_figures(catalog: Catalog, category: str) -> dict[str, object]:
+    """What the catalogue's own models of a category look like: how many (and how many contested), their training
+    data and context windows (median and range, over the models that disclose them), and their training stages."""
+    pairs = category_members(catalog).get(category, ())
+    models = [model for model, _ in pairs]
+
+    def spread(values: list[int]) -> dict[str, int | None]:
+        values = sorted(values)
+        middle = values[len(values) // 2] if values else None
+        return {"known": len(values), "median": middle, "min": values[0] if values else None,
+                "max": values[-1] if values else None}  # fmt: skip
+
+    tokens = [m.training_tokens.value for m in models if m.training_tokens and m.training_tokens.value]
+    context = [m.context_length.value for m in models if m.context_length and m.context_length.value]
+    stages: dict[str, int] = {}
+    for model in models:
+        stages[model.stage.value] = stages.get(model.stage.value, 0) + 1
+    return {
+        "models": len(models),
+        "contested": sum(1 for _, m in pairs if m.verdict == "contested"),
+        "training_tokens": spread(tokens),
+        "context_length": spread(context),
+        "context_32k_or_more": sum(1 for value in context if value >= 32_000),
+        "stages": stages,
+    }
 
 
 def why_not(catalog: Catalog, model: Model, category: str) -> str:
@@ -458,6 +519,8 @@ def source_usage(catalog: Catalog, record: Model | Family | Term) -> tuple[tuple
             cite(judgement.sources, f"category {judgement.category} (judgement)")
         if (license_ := license_of(catalog, record)) is not None:
             cite(license_.sources, "licence terms")
+        for product_model in record.product_models:
+            cite(product_model.sources, f"product model {product_model.model}")
         for membership in verdicts(catalog, record):
             if membership.verdict == "no":
                 continue  # a card shows the categories a model is in, may be in, or cannot be placed in

@@ -27,6 +27,10 @@ class Weights(str, Enum):
     GATED = "gated"
     API = "api"
     UNRELEASED = "unreleased"
+    LOCAL = "local"  # read from a user's disk by `taxo inspect`: who made them and on what terms is not known
+
+
+CATALOGUE_WEIGHTS = tuple(w for w in Weights if w is not Weights.LOCAL)  # what a catalogue entry may say
 
 
 class Stage(str, Enum):
@@ -48,7 +52,7 @@ class SourceKind(str, Enum):
 
 
 INPUT_MODALITIES = frozenset({"text", "code", "image", "audio", "video"})
-OUTPUT_MODALITIES = INPUT_MODALITIES | {"embedding", "segmentation"}
+OUTPUT_MODALITIES = INPUT_MODALITIES | {"embedding", "segmentation", "label"}
 
 
 class Location(NamedTuple):
@@ -141,6 +145,8 @@ class Family(NamedTuple):
 
 
 class Model(NamedTuple):
+    """A model card's facts, each sourced; `product_models` makes the entry a product whose model has changed."""
+
     id: str
     name: str
     organization: str
@@ -168,6 +174,16 @@ class Model(NamedTuple):
     location: Location
     hf_repos: tuple[str, ...] = ()  # Hugging Face repositories the makers publish it under ('Qwen/Qwen3-8B')
     api_ids: tuple[str, ...] = ()  # the makers' API model ids and snapshots ('gpt-4o-2024-08-06')
+    product_models: "tuple[ProductModel, ...]" = ()  # a product (ChatGPT): the models behind it over time
+
+
+class ProductModel(NamedTuple):
+    """One model a product has run on, from a date, as its maker says (`note` quotes it and says what for)."""
+
+    model: str
+    since: str
+    note: str
+    sources: tuple[str, ...]
 
 
 class ConditionWording(NamedTuple):

@@ -12,6 +12,10 @@ from taxonomy_cli.shapes import FamilyJSON, ModelJSON, category_json, myth_json,
 from taxonomy_cli.units import grouped, short_context, short_count
 
 
+# How a card words the weights where the bare value would mislead.
+WEIGHTS_WORDS = {"local": "local files (who may use them, and on what terms, the files do not say)"}
+
+
 def parameters_display(quantity: Quantity | None) -> str:
     """'7.24B', or 'undisclosed', or 'unknown' when the catalogue has no figure."""
     if quantity is None:
@@ -78,6 +82,10 @@ def model_data(catalog: Catalog, model: Model) -> ModelJSON:
         "description": model.description,
         "knowledge_cutoff": model.knowledge_cutoff.date if model.knowledge_cutoff else None,
         "categories": [category_json(m) for m in queries.classify(catalog, model)],
+        "product_models": [
+            {"model": p.model, "since": p.since, "note": p.note, "sources": list(p.sources)}
+            for p in model.product_models
+        ],
         "myths": [myth_json(catalog, m) for m in _myths(catalog, model)],
         "sources": sources_json(catalog, queries.model_source_ids(model)),
     }
@@ -191,7 +199,8 @@ def model_document(catalog: Catalog, model: Model, detail: bool = True) -> Docum
         facts.append(Field("Training data", figure(model.training_tokens, " tokens")))
     if model.knowledge_cutoff:
         facts.append(Field("Knowledge cutoff", f"{model.knowledge_cutoff.date} {mark(model.knowledge_cutoff.sources)}"))
-    facts.append(Field("Weights", model.weights.value + (f" · licence: {model.license}" if model.license else "")))
+    weights = WEIGHTS_WORDS.get(model.weights.value, model.weights.value)
+    facts.append(Field("Weights", weights + (f" · licence: {model.license}" if model.license else "")))
     if license_ := queries.license_of(catalog, model):
         facts.append(Field("Licence terms", f"{license_.summary} {mark(license_.sources)}".strip()))
     if model.hf_repos:
@@ -223,6 +232,12 @@ def model_document(catalog: Catalog, model: Model, detail: bool = True) -> Docum
             paragraphs=() if memberships else ("No category applies from the catalogue's rules.",),
         )
     )
+    if model.product_models:
+        sections.append(Section(
+            "A product, not one model: the models behind it",
+            bullets=tuple(f"since {p.since}: {catalog.models[p.model].name} (taxo show {p.model})\n{p.note} "
+                          f"{mark(p.sources)}".rstrip() for p in model.product_models),
+        ))  # fmt: skip
     myths = _myths(catalog, model)
     if myths:
         sections.append(

@@ -9,6 +9,8 @@ from taxonomy_cli.document import Document, Field, Section, View
 from taxonomy_cli.records import Catalog, Term, TermKind
 from taxonomy_cli.shapes import TermJSON, myth_json, sources_json
 from taxonomy_cli.render_card import parameters_display
+from taxonomy_cli.units import short_context, short_count
+from taxonomy_cli.wording import short_name
 
 
 class Level(str, Enum):
@@ -22,10 +24,36 @@ class Level(str, Enum):
 
 _SECTIONS = {
     Level.NEWCOMER: ("analogy", "plain"),
-    Level.PLAIN: ("plain", "characteristics", "examples", "misconceptions"),
-    Level.TECHNICAL: ("technical", "characteristics", "examples", "relations", "misconceptions"),
+    Level.PLAIN: ("plain", "characteristics", "lines", "figures", "examples", "misconceptions"),
+    Level.TECHNICAL: ("technical", "characteristics", "lines", "figures", "examples", "relations", "misconceptions"),
 }
-_ALL = ("analogy", "plain", "technical", "characteristics", "examples", "relations", "misconceptions")
+_ALL = ("analogy", "plain", "technical", "characteristics", "lines", "figures", "examples", "relations",
+        "misconceptions")  # fmt: skip
+
+
+def _lines(catalog: Catalog, term: Term) -> tuple[queries.SizeLine, ...]:
+    """The size lines of every category that shares a size boundary with this one (LLM and SLM: each other's)."""
+    lines = queries.size_lines(catalog)
+    return lines if any(line.category == term.id for line in lines) else ()
+
+
+def figures_fields(catalog: Catalog, category: str) -> tuple[Field, ...]:
+    """The catalogue's own models of a category, in numbers: what they are trained on, read and how tuned."""
+    figures = queries.category_figures(catalog, category)
+    if not figures["models"]:
+        return ()
+    tokens, context, stages = figures["training_tokens"], figures["context_length"], figures["stages"]
+    fields = [Field("Models", f"{figures['models']}" + (f", {figures['contested']} of them contested"
+                                                         if figures["contested"] else ""))]  # fmt: skip
+    if tokens["known"]:
+        fields.append(Field("Training data", f"median {short_count(tokens['median'])} tokens ({short_count(tokens['min'])}"
+                            f" to {short_count(tokens['max'])}; {tokens['known']} models disclose it)"))  # fmt: skip
+    if context["known"]:
+        fields.append(Field("Context window", f"median {short_context(context['median'])} tokens "
+                            f"({short_context(context['min'])} to {short_context(context['max'])}); "
+                            f"{figures['context_32k_or_more']} of {context['known']} read 32K or more"))  # fmt: skip
+    fields.append(Field("Training stages", ", ".join(f"{n} {stage}" for stage, n in stages.items())))
+    return tuple(fields)
 
 
 def _examples(catalog: Catalog, term: Term):
@@ -48,8 +76,14 @@ def term_data(catalog: Catalog, term: Term) -> TermJSON:
         "plain": term.plain,
         "technical": {"text": term.technical, "sources": sources_json(catalog, term.technical_sources)},
         "characteristics": [{"name": n, "text": t} for n, t in term.characteristics],
+        "size_lines": [
+            {"category": line.category, "by": line.by, "span": line.span, "sources": list(line.sources)}
+            for line in _lines(catalog, term)
+        ],
+        "figures": queries.category_figures(catalog, term.id) if term.kind is TermKind.CATEGORY else None,
         "examples": [
-            {"id": m.id, "name": m.name, "parameters": parameters_display(m.parameters), "why": membership.why}
+            {"id": m.id, "name": m.name, "parameters": parameters_display(m.parameters), "verdict": membership.verdict,
+             "why": membership.why}
             for m, membership in _examples(catalog, term)
         ],
         "relations": [
@@ -64,7 +98,8 @@ def term_document(catalog: Catalog, term: Term, level: Level = Level.ALL) -> Doc
     """The explanation, newcomer-first, so the first screen already answers 'what is it?'."""
     wanted = _ALL if level is Level.ALL else _SECTIONS[level]
     myths = queries.myths_about(catalog, term.id)
-    cited = (*term.technical_sources, *(s for m in myths for s in m.sources))
+    lines = _lines(catalog, term)
+    cited = (*term.technical_sources, *(s for line in lines for s in line.sources), *(s for m in myths for s in m.sources))
     numbers = {ident: n for n, ident in enumerate(dict.fromkeys(cited), start=1)}
 
     def mark(ids) -> str:
@@ -77,6 +112,15 @@ def term_document(catalog: Catalog, term: Term, level: Level = Level.ALL) -> Doc
         "characteristics": lambda: Section(
             "Key characteristics", fields=tuple(Field(name, text) for name, text in term.characteristics)
         ),
+        "lines": lambda: Section(
+            "Where the line falls (the sources disagree)",
+            fields=tuple(Field(f"{short_name(catalog.terms[line.category].name)}, {line.by}",
+                               f"{line.span} {mark(line.sources)}") for line in lines),
+            paragraphs=("A model between the lines is contested: taxo compare MODEL llm slm shows each view.",)
+            if lines else (),
+        ),  # fmt: skip
+        "figures": lambda: Section(f"In the catalogue: its {short_name(term.name)}s",
+                                   fields=figures_fields(catalog, term.id) if term.kind is TermKind.CATEGORY else ()),
         "examples": lambda: Section(
             "Examples from the catalogue",
             fields=tuple(
@@ -95,17 +139,21 @@ def term_document(catalog: Catalog, term: Term, level: Level = Level.ALL) -> Doc
             bullets=tuple(f"Wrong: {m.claim}\nRight: {m.correction} {mark(m.sources)}" for m in myths),
         ),
     }
-    sections = [builders[name]() for name in wanted]
-    used = [i for name in wanted if name in ("technical", "misconceptions") for i in _cited_by(name, term, myths)]
+    sections = [section for name in wanted if (section := builders[name]()).fields or section.paragraphs
+                or section.bullets]  # a term without size lines or models has no such sections  # fmt: skip
+    used = [i for name in wanted if name in ("technical", "lines", "misconceptions")
+            for i in _cited_by(name, term, myths, lines)]  # fmt: skip
     sources = queries.sources_of(catalog, used)
     if sources:
         sections.append(Section("Sources", bullets=tuple(f"[{numbers[s.id]}] {s.title}\n{s.url}" for s in sources)))
     return Document(term.name, term.summary, tuple(sections))
 
 
-def _cited_by(section: str, term: Term, myths) -> list[str]:
+def _cited_by(section: str, term: Term, myths, lines) -> list[str]:
     if section == "technical":
         return list(term.technical_sources)
+    if section == "lines":
+        return [s for line in lines for s in line.sources]
     return [s for m in myths for s in m.sources]
 
 

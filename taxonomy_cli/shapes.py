@@ -161,6 +161,7 @@ class ModelJSON(TypedDict):
     description: str
     knowledge_cutoff: str | None
     categories: list[CategoryJSON]
+    product_models: list[dict]  # a product (ChatGPT): [{"model", "since", "note", "sources"}], else []
     myths: list[MythJSON]
     sources: list[SourceJSON]
 
@@ -195,7 +196,9 @@ class TermJSON(TypedDict):
     plain: str
     technical: dict  # {"text", "sources": [SourceJSON]}
     characteristics: list[dict]
-    examples: list[dict]
+    size_lines: list[dict]  # {"category", "by", "span", "sources"}: where each source draws a category's size line
+    figures: dict | None  # a category's models in the catalogue: counts, training tokens, context, stages
+    examples: list[dict]  # {"id", "name", "parameters", "verdict", "why"}
     relations: list[dict]
     misconceptions: list[MythJSON]
     sources: list[SourceJSON]

@@ -152,9 +152,28 @@ def test_chat_template_alone_means_instruct(taxo, tmp_path):
     [("TinyLlama-Chat", "chat", "name-says-chat"), ("gemma-tiny-it", "instruct", "name-says-instruct")],
 )
 def test_name_words_give_the_stage(taxo, tmp_path, folder, stage, rule):
-    data = taxo.json("inspect", str(write_hf_folder(tmp_path / folder, TINY)))
+    config = {**llama_config(), "_name_or_path": f"acme/{folder}"}
+    data = taxo.json("inspect", str(write_hf_folder(tmp_path / "local-copy", TINY, config)))
     assert (data["stage"], data["stage_evidence"]["id"]) == (stage, rule)
     assert "chat" in {c["id"] for c in data["categories"]} or stage != "chat"
+
+
+def test_a_folder_name_is_not_evidence_and_local_weights_are_not_open(taxo, tmp_path):
+    """The folder is whatever the user called it: 'my-chat-finetune' says nothing of how the files were trained,
+    and files on a disk say nothing of who may download them."""
+    data = taxo.json("inspect", str(write_hf_folder(tmp_path / "my-chat-finetune", TINY)))
+    assert data["stage"] == "base" and data["stage_evidence"]["id"] == "no-sign-of-tuning"
+    assert data["weights"] == "local"
+    out = taxo("inspect", str(tmp_path / "my-chat-finetune")).stdout
+    assert "Weights:" in out and "open" not in out.split("Weights:")[1].splitlines()[0]
+
+
+def test_a_classifier_head_is_not_text_to_text(taxo, tmp_path):
+    config = {**llama_config(), "architectures": ["LlamaForSequenceClassification"]}
+    data = taxo.json("inspect", str(write_hf_folder(tmp_path / "reviews-classifier", TINY, config)))
+    assert data["modalities"] == {"input": ["text"], "output": ["label"]}
+    assert not {"llm", "slm"} & {c["id"] for c in data["categories"]}
+    assert "does not generate text" in taxo("inspect", str(tmp_path / "reviews-classifier")).stdout
 
 
 def test_readme_front_matter_gives_licence_and_lineage(taxo, tmp_path):
@@ -353,7 +372,7 @@ def test_an_instruct_folder_matches_the_instruct_model_not_its_base(taxo, tmp_pa
     assert data["catalogue_id"] == "mistral-7b-instruct"
     assert data["stage"] == "instruct" and data["lineage"] == ["mistral-7b", "mistral-7b-instruct"]
     assert [c["id"] for c in data["categories"]] == ["foundation", "slm"]
-    assert data["stage_evidence"]["id"] == "name-says-instruct"
+    assert data["stage_evidence"]["id"] == "chat-template"  # the folder's name is not evidence of tuning
 
 
 def test_a_name_with_the_wrong_size_is_not_matched(taxo, tmp_path):

@@ -97,3 +97,33 @@ def test_the_json_verdict_agrees_with_the_views(taxo, model):
         expected = "unknown" if not answers else "contested" if len(answers) > 1 else answers.pop()
         assert fit["verdict"] == expected
         assert fit["fits"] == {"yes": True, "no": False}.get(expected)
+
+
+def test_explain_says_where_each_source_draws_the_line(taxo):
+    for term in ("slm", "llm"):
+        data = taxo.json("explain", term)
+        lines = {(line["category"], line["by"]): line["span"] for line in data["size_lines"]}
+        assert lines == {("slm", "Lu et al. (2024)"): "from 100M to 5B", ("slm", "Belcak et al. (2025)"): "below 10B",
+                         ("llm", "Zhao et al. (2023)"): "10B and up"}
+    out = taxo("explain", "slm").stdout
+    assert "Where the line falls (the sources disagree)" in out
+    assert "SLM, Lu et al. (2024):" in out and "from 100M to 5B" in out
+    assert taxo.json("explain", "quantization")["size_lines"] == []
+
+
+def test_explain_gives_the_catalogues_own_figures_for_a_category(taxo):
+    """Today's SLMs are trained on trillions of tokens and many read long contexts: the catalogue's own numbers."""
+    figures = taxo.json("explain", "slm")["figures"]
+    assert figures["models"] > 100 and 0 < figures["contested"] < figures["models"]
+    assert figures["training_tokens"]["median"] >= 1_000_000_000_000
+    assert figures["training_tokens"]["max"] >= 36_000_000_000_000  # Qwen3's small models: 36T tokens
+    assert figures["context_32k_or_more"] > 0
+    out = taxo("explain", "slm").stdout
+    assert "In the catalogue: its SLMs" in out and "read 32K or more" in out
+    assert "Purpose:" in out and "general-purpose" in out and "Small does not mean short context" in out
+    assert taxo.json("explain", "quantization")["figures"] is None
+
+
+def test_explain_prefers_examples_every_view_agrees_on(taxo):
+    examples = taxo.json("explain", "slm")["examples"]
+    assert examples and all(e["verdict"] == "yes" for e in examples)
