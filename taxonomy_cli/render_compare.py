@@ -44,9 +44,28 @@ def terms_grid(catalog: Catalog, terms: list[Term]) -> Grid:
         values = [dict(t.axes).get(axis.id, "—") for t in terms]
         if any(v != "—" for v in values):
             rows.append((axis.label, *values))
+    lines = queries.size_lines(catalog)
+    if any(line.category == t.id for t in terms for line in lines):
+        rows.append(("Where the line falls", *("; ".join(f"{line.span}, by {line.by}" for line in lines
+                                                          if line.category == t.id) or "—" for t in terms)))
     if any(t.kind is TermKind.CATEGORY for t in terms):
+        rows.append(("In the catalogue", *(_figures_text(catalog, t) for t in terms)))
         rows.append(("Examples", *(_example_names(catalog, t) for t in terms)))
     return Grid(("", *(short_name(t.name) for t in terms)), tuple(rows))
+
+
+def _figures_text(catalog: Catalog, term: Term) -> str:
+    """A category's own models in one line: how many, their median training data and context window."""
+    if term.kind is not TermKind.CATEGORY:
+        return "—"
+    figures = queries.category_figures(catalog, term.id)
+    tokens, context = figures["training_tokens"], figures["context_length"]
+    parts = [f"{figures['models']} models" + (f" ({figures['contested']} contested)" if figures["contested"] else "")]
+    if tokens["known"]:
+        parts.append(f"median training data {short_count(tokens['median'])} tokens")
+    if context["known"]:
+        parts.append(f"median context {short_context(context['median'])}")
+    return "; ".join(parts)
 
 
 def _example_names(catalog: Catalog, term: Term) -> str:

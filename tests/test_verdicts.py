@@ -127,3 +127,12 @@ def test_explain_gives_the_catalogues_own_figures_for_a_category(taxo):
 def test_explain_prefers_examples_every_view_agrees_on(taxo):
     examples = taxo.json("explain", "slm")["examples"]
     assert examples and all(e["verdict"] == "yes" for e in examples)
+
+
+def test_compare_llm_slm_puts_the_lines_and_the_catalogues_figures_side_by_side(taxo):
+    rows = {r["label"]: r["values"] for r in taxo.json("compare", "llm", "slm")["rows"]}
+    assert rows["Where the line falls"]["llm"] == "10B and up, by Zhao et al. (2023)"
+    assert "from 100M to 5B, by Lu et al. (2024)" in rows["Where the line falls"]["slm"]
+    assert "below 10B, by Belcak et al. (2025)" in rows["Where the line falls"]["slm"]
+    assert "median training data" in rows["In the catalogue"]["slm"] and "contested" in rows["In the catalogue"]["slm"]
+    assert "often tuned for specific tasks" not in rows["Scope"]["slm"]
