@@ -60,7 +60,7 @@ def identify(catalog: Catalog, files: ModelFiles) -> Inspection:
         built, facts_from, organization = _from_files(catalog, files, kind, evidence)
         match = None
         catalog = catalog._replace(organizations={**catalog.organizations, organization.id: organization})
-    augmented = catalog._replace(models={**catalog.models, built.id: built})
+    augmented = catalog._replace(models={**catalog.models, built.id: built}, store={})  # its indexes: rebuilt
     return Inspection(files, built, augmented, match, resembles, evidence, why, facts_from, tuple(notes))
 
 

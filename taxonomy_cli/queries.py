@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from typing import NamedTuple
 
 from taxonomy_cli.errors import NotFound
@@ -16,19 +16,40 @@ from taxonomy_cli.units import short_count
 from taxonomy_cli.wording import with_article
 
 
-def name_index(catalog: Catalog) -> dict[str, Model | Family]:
+def name_index(catalog: Catalog) -> Mapping[str, Model | Family]:
     """Normalised id, name and alias of every model and family -> the record."""
-    index: dict[str, Model | Family] = {}
+    return _Records(catalog, _index(catalog, "names"))
+
+
+def _names(catalog: Catalog) -> dict[str, tuple[str, str]]:
+    index: dict[str, tuple[str, str]] = {}
     for model in catalog.models.values():
         for name in (model.id, model.name, *model.aliases, *model.hf_repos, *model.api_ids):
             if key := normalise(name):  # a name of punctuation alone matches nothing
-                index.setdefault(key, model)
+                index.setdefault(key, ("model", model.id))
     for family in catalog.families.values():
         for name in (family.id, family.name, *family.aliases):
             if key := normalise(name):
-                index.setdefault(key, family)  # a model of the same name wins
-                index.setdefault(key + "family", family)
+                index.setdefault(key, ("family", family.id))  # a model of the same name wins
+                index.setdefault(key + "family", ("family", family.id))
     return index
+
+
+class _Records(Mapping):
+    """A name index of (kind, id) pairs read as the records they name."""
+
+    def __init__(self, catalog: Catalog, ids: Mapping[str, tuple[str, str]]) -> None:
+        self._catalog, self._ids = catalog, ids
+
+    def __getitem__(self, key: str) -> Model | Family:
+        kind, ident = self._ids[key]
+        return (self._catalog.models if kind == "model" else self._catalog.families)[ident]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
 
 
 def suggest(word: str, index: Iterable[str], display: dict[str, str] | None = None, count: int = 3,
@@ -96,8 +117,16 @@ def license_of(catalog: Catalog, model: Model) -> License | None:
 
 def family_members(catalog: Catalog, family: Family) -> tuple[Model, ...]:
     """A family's models, oldest release first, then smallest first."""
-    members = [m for m in catalog.models.values() if m.family == family.id]
-    return tuple(sorted(members, key=lambda m: (m.released.date if m.released else "9999", _size(m), m.id)))
+    return tuple(catalog.models[ident] for ident in _index(catalog, "members").get(family.id, ()))
+
+
+def _members(catalog: Catalog) -> dict[str, tuple[str, ...]]:
+    found: dict[str, list[Model]] = {}
+    for model in catalog.models.values():
+        if model.family:
+            found.setdefault(model.family, []).append(model)
+    order = lambda m: (m.released.date if m.released else "9999", _size(m), m.id)  # noqa: E731
+    return {family: tuple(m.id for m in sorted(models, key=order)) for family, models in found.items()}
 
 
 def _size(model: Model) -> int:
@@ -114,7 +143,11 @@ def lineage(catalog: Catalog, model: Model) -> tuple[Model, ...]:
 
 def descendants(catalog: Catalog, model: Model) -> tuple[Model, ...]:
     """Models fine-tuned directly from `model`."""
-    return tuple(sorted((m for m in catalog.models.values() if m.base_model == model.id), key=lambda m: m.id))
+    return tuple(catalog.models[ident] for ident in _index(catalog, "children").get(model.id, ()))
+
+
+def _children(catalog: Catalog) -> dict[str, tuple[str, ...]]:
+    return {base: tuple(m.id for m in models) for base, models in fine_tunes(catalog).items()}
 
 
 def fine_tunes(catalog: Catalog) -> dict[str, tuple[Model, ...]]:
@@ -128,9 +161,18 @@ def fine_tunes(catalog: Catalog) -> dict[str, tuple[Model, ...]]:
 
 def myths_about(catalog: Catalog, *ids: str) -> tuple[Myth, ...]:
     """Myths that name any of the given ids, in catalogue order."""
-    by_subject = _myths_by_subject(catalog)
-    found = {m.id for ident in ids for m in by_subject.get(ident, ())}
-    return tuple(m for m in catalog.myths.values() if m.id in found) if found else ()
+    by_subject = _index(catalog, "myths")
+    found = sorted({entry for ident in ids for entry in by_subject.get(ident, ())})
+    return tuple(catalog.myths[ident] for _, ident in found)
+
+
+def _myths(catalog: Catalog) -> dict[str, tuple[tuple[int, str], ...]]:
+    """Myth (position in the catalogue, id) by the ids they are about."""
+    index: dict[str, list[tuple[int, str]]] = {}
+    for position, myth in enumerate(catalog.myths.values()):
+        for subject in myth.about:
+            index.setdefault(subject, []).append((position, myth.id))
+    return {subject: tuple(entries) for subject, entries in index.items()}
 
 
 _DERIVED: dict[int, tuple[Catalog, dict]] = {}
@@ -145,16 +187,18 @@ def _derived(catalog: Catalog) -> dict:
     return entry[1]
 
 
-def _myths_by_subject(catalog: Catalog) -> dict[str, list[Myth]]:
-    """Myths indexed by the ids they are about."""
+# The lookup indexes a catalogue is asked through: built once from a catalogue in memory, or read key by key from
+# the store of a large one (store.py), whose builder is this same table.
+INDEXES = {"names": _names, "members": _members, "children": _children, "myths": _myths}
+
+
+def _index(catalog: Catalog, name: str) -> Mapping:
+    if name in catalog.store:
+        return catalog.store[name]
     derived = _derived(catalog)
-    if "myths" not in derived:
-        index: dict[str, list[Myth]] = {}
-        for myth in catalog.myths.values():
-            for subject in myth.about:
-                index.setdefault(subject, []).append(myth)
-        derived["myths"] = index
-    return derived["myths"]
+    if name not in derived:
+        derived[name] = INDEXES[name](catalog)
+    return derived[name]
 
 
 def sources_of(catalog: Catalog, ids: Iterable[str]) -> tuple[Source, ...]:

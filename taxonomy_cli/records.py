@@ -355,6 +355,7 @@ class Catalog(NamedTuple):
     wording: dict[str, ConditionWording] = {}  # noqa: RUF012 - the same
     stages: dict[str, StageLabel] = {}  # noqa: RUF012 - the same
     verdicts: dict[str, VerdictPolicy] = {}  # noqa: RUF012 - the same; keyed by situation (VIEW_SITUATIONS)
+    store: dict = {}  # noqa: RUF012 - the same; a large catalogue's lookup indexes, read from its store (store.py)
 
     @property
     def categories(self) -> dict[str, Term]:

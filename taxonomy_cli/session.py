@@ -30,11 +30,12 @@ class Session:
         return self._files
 
     def catalog(self) -> Catalog:
-        """The merged catalogue of those files, from the compiled cache when it matches them."""
+        """The merged catalogue of those files: for a large one, records read from its store as they are asked for;
+        else from the compiled cache when it matches them."""
         if self._catalog is None:
-            from taxonomy_cli import cache
+            from taxonomy_cli import cache, queries, store
 
-            self._catalog = cache.load(self.files())
+            self._catalog = store.open_catalog(self.files(), queries.INDEXES) or cache.load(self.files())
         return self._catalog
 
     def derived(self, name: str, build: Callable[[Catalog], T], kind: type[T]) -> T:
