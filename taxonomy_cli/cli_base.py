@@ -204,12 +204,18 @@ def _derived(ctx: typer.Context, name: str, build, kind: type):  # noqa: ANN001,
     return _session(ctx).derived(name, build, kind)
 
 
-def _completion_catalog():
-    """The catalogue for shell completion (bundled + TAXO_CATALOG), or None when it cannot be read."""
+def _completion_catalog(lookups: bool = False):  # noqa: ANN202 - a Catalog, imported lazily
+    """The catalogue for shell completion (bundled + TAXO_CATALOG), or None when it cannot be read; with `lookups`,
+    a large catalogue's store (records read as asked for)."""
     from taxonomy_cli import cache, catalog
 
     try:
-        return cache.load(catalog.files())
+        files = catalog.files()
+        if lookups:
+            from taxonomy_cli import queries, store
+
+            return store.open_catalog(files, queries.INDEXES) or cache.load(files)
+        return cache.load(files)
     except TaxoError:
         return None
 
@@ -222,9 +228,12 @@ def _completions(names, incomplete: str) -> list[str]:
 
 
 def _complete_names(incomplete: str) -> list[str]:
-    """Shell completion: model and family ids (from the bundled catalogue and TAXO_CATALOG)."""
-    loaded = _completion_catalog()
-    return _completions([*loaded.models, *loaded.families], incomplete) if loaded else []
+    """Shell completion: model and family ids (from the bundled catalogue and TAXO_CATALOG); a large catalogue's
+    store answers from its prefix index, without reading every id."""
+    from taxonomy_cli import queries
+
+    loaded = _completion_catalog(lookups=True)
+    return _completions(queries.ids_starting(loaded, incomplete.rpartition(",")[2]), incomplete) if loaded else []
 
 
 def _complete_orgs(incomplete: str) -> list[str]:

@@ -187,9 +187,25 @@ def _derived(catalog: Catalog) -> dict:
     return entry[1]
 
 
+def _prefixes(catalog: Catalog) -> dict[str, tuple[str, ...]]:
+    """Model and family ids by their first two characters (shell completion of an id)."""
+    found: dict[str, list[str]] = {}
+    for ident in (*catalog.models, *catalog.families):
+        found.setdefault(ident[:2], []).append(ident)
+    return {prefix: tuple(ids) for prefix, ids in found.items()}
+
+
+def ids_starting(catalog: Catalog, word: str) -> list[str]:
+    """Model and family ids that start with `word` (from the prefix index once it has two characters)."""
+    word = word.lower()
+    if len(word) < 2:
+        return [ident for ident in (*catalog.models, *catalog.families) if ident.startswith(word)]
+    return [ident for ident in _index(catalog, "prefixes").get(word[:2], ()) if ident.startswith(word)]
+
+
 # The lookup indexes a catalogue is asked through: built once from a catalogue in memory, or read key by key from
 # the store of a large one (store.py), whose builder is this same table.
-INDEXES = {"names": _names, "members": _members, "children": _children, "myths": _myths}
+INDEXES = {"names": _names, "members": _members, "children": _children, "myths": _myths, "prefixes": _prefixes}
 
 
 def _index(catalog: Catalog, name: str) -> Mapping:

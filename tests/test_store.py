@@ -117,3 +117,14 @@ def test_buckets_damaged_after_the_store_was_checked_are_not_an_error(taxo, alwa
         data[offset] ^= 0xFF
     path.write_bytes(bytes(data))
     assert answer(taxo("show", "llama-2-7b", "--format", "json")) == answer(good)
+
+
+@pytest.mark.parametrize("prefix", ["", "m", "mistral-7", "llama-3", "nosuch", "MISTRAL-7"])
+def test_completing_an_id_gives_the_same_ids_through_the_store(monkeypatch, prefix):
+    from taxonomy_cli.cli import _complete_names
+
+    monkeypatch.setattr(store, "STORE_FROM_BYTES", 1 << 60)
+    without = _complete_names(prefix)
+    monkeypatch.setattr(store, "STORE_FROM_BYTES", 0)
+    assert _complete_names(prefix) == _complete_names(prefix) == without
+    assert prefix.lower() != "mistral-7" or "mistral-7b" in without
