@@ -133,7 +133,7 @@ def listing(catalog: Catalog) -> Listing:
         size = size_of(m.parameters)
         models.append(Listed(
             m.id, m.name, m.organization, catalog.organizations[m.organization].name, m.family, m.weights.value,
-            m.stage.value, (*m.inputs, *m.outputs), tuple(c.category for c in queries.classify(catalog, m)), size,
+            m.stage.value, (*m.inputs, *m.outputs), tuple(c for c, _ in queries.categories_of(catalog, m)), size,
             None if size is not None else "unknown" if m.parameters is None else "undisclosed",
             m.released.date if m.released else None, _organization_line(catalog, m.organization),
             license_.id if (license_ := queries.license_of(catalog, m)) else None,
@@ -664,7 +664,7 @@ def timeline(catalog: Catalog, models: Sequence[Model], by: str = "year", group:
 def _group_keys(catalog: Catalog, model: Model, group: str) -> tuple[str, ...]:
     if group == "org":
         return (model.organization,)
-    return tuple(m.category for m in queries.classify(catalog, model)) or (NO_CATEGORY,)
+    return tuple(c for c, _ in queries.categories_of(catalog, model)) or (NO_CATEGORY,)
 
 
 def _group_order(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import NamedTuple
 
 from taxonomy_cli.errors import NotFound
@@ -258,6 +258,63 @@ def classify(catalog: Catalog, model: Model) -> tuple[Membership, ...]:
     return tuple(m for m in verdicts(catalog, model) if m.verdict in ("yes", "contested"))
 
 
+def categories_of(catalog: Catalog, model: Model) -> tuple[tuple[str, str], ...]:
+    """(category, verdict) for each category a model is in (yes) or may be in (contested), in catalogue order: the
+    verdicts of `verdicts` without their reasons, which listing every model does not need and would pay for."""
+    derived = _derived(catalog)
+    placed = derived.get("placements")
+    if placed is None and "load_placements" in derived:  # every model's, cached on disk beside the catalogue
+        placed = derived["placements"] = derived.pop("load_placements")()
+    if placed and model.id in placed and catalog.models.get(model.id) is model:  # the catalogue's own record
+        return placed[model.id]
+    known = derived.setdefault("categories_of", {})
+    if model.id in known and known[model.id][0] is model:
+        return known[model.id][1]
+    found = []
+    for category in catalog.categories:
+        answers = set()
+        for rules in _holders(catalog, category):
+            if any(_matches(catalog, rule, model) for rule in rules):
+                answers.add("yes")
+            elif not any(_undecided(catalog, rule, model) for rule in rules):
+                answers.add("no")
+        answers.update("yes" if j.include else "no" for j in model.classification if j.category == category)
+        word = _combine(catalog, answers)
+        if word in ("yes", "contested"):
+            found.append((category, word))
+    known[model.id] = (model, tuple(found))
+    return known[model.id][1]
+
+
+def placements(catalog: Catalog) -> dict[str, tuple[tuple[str, str], ...]]:
+    """`categories_of` every model: what listing every model, a category's figures and the tree read (cached)."""
+    return {ident: categories_of(catalog, model) for ident, model in catalog.models.items()}
+
+
+def read_placements_with(catalog: Catalog, load: Callable[[], dict]) -> None:
+    """Tell `categories_of` where every model's placements can be read (a cache) the first time they are needed."""
+    _derived(catalog)["load_placements"] = load
+
+
+def _holders(catalog: Catalog, category: str) -> tuple[tuple[Rule, ...], ...]:
+    """A category's rules grouped by whose view they are (rules with one `by` are one view), in catalogue order."""
+    groups = _derived(catalog).setdefault("holders", {})
+    if category not in groups:
+        by_holder: dict[str, list[Rule]] = {}
+        for rule in catalog.rules:
+            if rule.category == category:
+                by_holder.setdefault(rule.by or rule.id, []).append(rule)
+        groups[category] = tuple(tuple(rules) for rules in by_holder.values())
+    return groups[category]
+
+
+def _combine(catalog: Catalog, answers: set[str]) -> str:
+    """The catalogue's verdict for the answers of the views that can decide (rules.yaml `verdicts`)."""
+    situation = "no-view" if not answers else "split" if len(answers) > 1 else f"all-{next(iter(answers))}"
+    policy = catalog.verdicts.get(situation)
+    return policy.id if policy else "unknown"
+
+
 def verdicts(catalog: Catalog, model: Model) -> tuple[Membership, ...]:
     """The verdict on every category for a model (yes, no, contested or unknown), in catalogue order."""
     known = _derived(catalog).setdefault("verdicts", {})
@@ -280,11 +337,8 @@ def views(catalog: Catalog, model: Model, category: str) -> tuple[Stance, ...]:
     """Every view on a model and a category: each holder's rules (yes when any holds, unknown when one cannot be
     applied and none holds), then each sourced judgement on the model."""
     stances: list[Stance] = []
-    by_holder: dict[str, list[Rule]] = {}
-    for rule in catalog.rules:
-        if rule.category == category:
-            by_holder.setdefault(rule.by or rule.id, []).append(rule)
-    for holder, rules in by_holder.items():
+    for rules in _holders(catalog, category):
+        holder = rules[0].by or rules[0].id
         holding = [rule for rule in rules if _matches(catalog, rule, model)]
         sources = tuple(dict.fromkeys(ident for rule in rules for ident in rule.sources))
         if holding:
@@ -305,12 +359,10 @@ def _verdict(catalog: Catalog, model: Model, category: str) -> Membership:
     stances = views(catalog, model, category)
     deciding = [s for s in stances if s.verdict != "unknown"]
     answers = {s.verdict for s in deciding}
-    situation = "no-view" if not answers else "split" if len(answers) > 1 else f"all-{next(iter(answers))}"
-    policy = catalog.verdicts.get(situation)
-    word = policy.id if policy else "unknown"
+    word = _combine(catalog, answers)
     if not stances:
         why = "no rule in the catalogue puts a model in this category"
-    elif situation == "split":
+    elif len(answers) > 1:
         why = _split_sentence(deciding)
     else:
         chosen = deciding or stances
@@ -402,14 +454,17 @@ def find_term(catalog: Catalog, name: str) -> Term:
     raise NotFound(f"no term named {name!r}{hint} (try 'taxo search {name}'; the terms: {', '.join(catalog.terms)})")
 
 
-def category_members(catalog: Catalog) -> dict[str, tuple[tuple[Model, Membership], ...]]:
-    """Every category's models with the reason each belongs, newest first."""
-    members: dict[str, list[tuple[Model, Membership]]] = {c: [] for c in catalog.categories}
-    for model in catalog.models.values():
-        for membership in classify(catalog, model):
-            members.setdefault(membership.category, []).append((model, membership))
-    newest = lambda pair: (pair[0].released.date if pair[0].released else "", pair[0].id)  # noqa: E731
-    return {c: tuple(sorted(pairs, key=newest, reverse=True)) for c, pairs in members.items()}
+def category_members(catalog: Catalog) -> dict[str, tuple[tuple[Model, str], ...]]:
+    """Every category's models with their verdict (yes or contested), newest first."""
+    derived = _derived(catalog)
+    if "members_by_category" not in derived:
+        members: dict[str, list[tuple[Model, str]]] = {c: [] for c in catalog.categories}
+        for model in catalog.models.values():
+            for category, word in categories_of(catalog, model):
+                members.setdefault(category, []).append((model, word))
+        newest = lambda pair: (pair[0].released.date if pair[0].released else "", pair[0].id)  # noqa: E731
+        derived["members_by_category"] = {c: tuple(sorted(p, key=newest, reverse=True)) for c, p in members.items()}
+    return derived["members_by_category"]
 
 
 def examples(catalog: Catalog, category: str, limit: int = 5) -> tuple[tuple[Model, Membership], ...]:
@@ -418,10 +473,10 @@ def examples(catalog: Catalog, category: str, limit: int = 5) -> tuple[tuple[Mod
     chosen: list[tuple[Model, Membership]] = []
     organizations: set[str] = set()
     members = category_members(catalog).get(category, ())
-    for model, membership in sorted(members, key=lambda pair: pair[1].verdict != "yes"):
+    for model, word in sorted(members, key=lambda pair: pair[1] != "yes"):
         if model.organization not in organizations:
             organizations.add(model.organization)
-            chosen.append((model, membership))
+            chosen.append((model, verdict(catalog, model, category)))
         if len(chosen) == limit:
             break
     return tuple(chosen)
@@ -475,7 +530,7 @@ def category_figures(catalog: Catalog, category: str) -> dict[str, object]:
         stages[model.stage.value] = stages.get(model.stage.value, 0) + 1
     return {
         "models": len(models),
-        "contested": sum(1 for _, m in pairs if m.verdict == "contested"),
+        "contested": sum(1 for _, word in pairs if word == "contested"),
         "training_tokens": spread(tokens),
         "context_length": spread(context),
         "context_32k_or_more": sum(1 for value in context if value >= 32_000),

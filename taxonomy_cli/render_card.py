@@ -295,7 +295,7 @@ def family_document(catalog: Catalog, family: Family) -> Document:
                     parameters_display(m.parameters),
                     m.released.date if m.released else "",
                     m.stage.value,
-                    ", ".join(c.category for c in queries.classify(catalog, m)),
+                    ", ".join(c for c, _ in queries.categories_of(catalog, m)),
                 )
                 if part
             ),

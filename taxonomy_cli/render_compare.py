@@ -96,7 +96,7 @@ def _model_rows(catalog: Catalog, model: Model) -> dict[str, str]:
         "Licence": model.license or "—",
         "Training stage": model.stage.value,
         "Base model": model.base_model or "—",
-        "Categories": ", ".join(m.category for m in queries.classify(catalog, model)) or "—",
+        "Categories": ", ".join(c for c, _ in queries.categories_of(catalog, model)) or "—",
     }
 
 

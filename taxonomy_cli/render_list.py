@@ -50,8 +50,8 @@ def list_row(catalog: Catalog, model: Model) -> dict[str, object]:
         "context": _context_display(model),
         "stage": model.stage.value,
         "weights": model.weights.value + (f" · {terms}" if (terms := _license_terms(catalog, model)) else ""),
-        "categories": ", ".join(m.category + (" (contested)" if m.verdict == "contested" else "")
-                                for m in queries.classify(catalog, model)),  # fmt: skip
+        "categories": ", ".join(c + (" (contested)" if word == "contested" else "")
+                                for c, word in queries.categories_of(catalog, model)),  # fmt: skip
     }
 
 
@@ -98,8 +98,8 @@ def csv_row(catalog: Catalog, model: Model) -> dict[str, object]:
         "stage": model.stage.value,
         "family": model.family,
         "base_model": model.base_model,
-        "categories": [m.category for m in queries.classify(catalog, model)],
-        "contested_categories": [m.category for m in queries.classify(catalog, model) if m.verdict == "contested"],
+        "categories": [c for c, _ in queries.categories_of(catalog, model)],
+        "contested_categories": [c for c, word in queries.categories_of(catalog, model) if word == "contested"],
         "license_terms": _license_terms(catalog, model),
     }
 

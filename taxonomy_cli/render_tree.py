@@ -28,7 +28,7 @@ def taxonomy(catalog: Catalog, depth: int) -> TreeNode:
 
     def category_node(term: Term, level: int) -> TreeNode:
         pairs = members.get(term.id, ())
-        contested = sum(1 for _, m in pairs if m.verdict == "contested")
+        contested = sum(1 for _, word in pairs if word == "contested")
         label = f"{term.name}: {len(pairs)} models" + (f", {contested} of them contested" if contested else "")
         if level >= depth:
             return TreeNode(label)
@@ -56,7 +56,7 @@ def _family_nodes(catalog, term, pairs, homes, level, depth) -> list[TreeNode]:
     nodes = []
     for family_id in sorted(by_family, key=lambda f: (f == "", f)):
         models = sorted(by_family[family_id], key=lambda m: (m.released.date if m.released else "", m.id))
-        verdict = {model.id: membership.verdict for model, membership in pairs}
+        verdict = dict((model.id, word) for model, word in pairs)
         model_nodes = tuple(
             TreeNode(_model_label(m), note=_note(catalog, m, term, homes, verdict[m.id])) for m in models
         ) if level < depth else ()  # fmt: skip

@@ -36,6 +36,7 @@ class Session:
             from taxonomy_cli import cache, queries, store
 
             self._catalog = store.open_catalog(self.files(), queries.INDEXES) or cache.load(self.files())
+            queries.read_placements_with(self._catalog, lambda: self.derived("placements", queries.placements, dict))
         return self._catalog
 
     def derived(self, name: str, build: Callable[[Catalog], T], kind: type[T]) -> T:

@@ -136,3 +136,18 @@ def test_compare_llm_slm_puts_the_lines_and_the_catalogues_figures_side_by_side(
     assert "below 10B, by Belcak et al. (2025)" in rows["Where the line falls"]["slm"]
     assert "median training data" in rows["In the catalogue"]["slm"] and "contested" in rows["In the catalogue"]["slm"]
     assert "often tuned for specific tasks" not in rows["Scope"]["slm"]
+
+
+def test_list_and_show_agree_on_every_models_categories(taxo):
+    """list reads verdicts without their reasons (fast); show reads them in full: the same answer for every model."""
+    import csv
+    import io
+
+    rows = list(csv.DictReader(io.StringIO(taxo("list", "--format", "csv").stdout)))
+    cards = {m["id"]: m for m in taxo.json("list")["models"]}
+    assert len(rows) == len(cards) > 400
+    for row in rows:
+        card = cards[row["id"]]
+        assert (row["categories"].split("; ") if row["categories"] else []) == [c["id"] for c in card["categories"]]
+        contested = [c["id"] for c in card["categories"] if c["verdict"] == "contested"]
+        assert (row["contested_categories"].split("; ") if row["contested_categories"] else []) == contested
