@@ -162,10 +162,10 @@ def _read(path: Path, key: bytes) -> object:
             body_length = int.from_bytes(head[len(MAGIC) + 8 : start], "big")
             if key_length != len(key) or head[start:] != key or start + key_length + body_length != info.st_size:
                 return None
-            data = head + file.read(body_length)
-        if len(data) != info.st_size or _crc(memoryview(data)[start + key_length :]) != crc:
+            body = file.read(body_length)  # read on its own: no copy of tens of megabytes to join it to the head
+        if len(body) != body_length or _crc(body) != crc:
             return None
-        return _unpickle(data, start + key_length)
+        return _unpickle(body, 0)
     except Exception:  # noqa: BLE001 - whatever is wrong with a cache file, the YAML is the answer
         return None
 

@@ -185,7 +185,7 @@ def list_(
     selection = _select(ctx, filters)
     ordered = explore.sort_models(selection.models, sort.value, reverse)
     listed = ordered[:limit] if limit else ordered
-    models_json = lambda: _derived(ctx, "models-json", render_list.models_json, dict)  # noqa: E731
+    models_json = lambda: _derived(ctx, "models-json", render_list.models_json, tuple)  # noqa: E731
     view = render_list.list_view(lambda: _catalog(ctx), listed, len(ordered), selection.excluded, models_json, limit)
     emit(view, output_format.value, pager)
 

@@ -125,23 +125,37 @@ def exclusion_notes(excluded: Mapping[str, Sequence[Model]]) -> list[str]:
     return notes
 
 
-def models_json(catalog: Catalog) -> dict[str, bytes]:
-    """Each model's `show` JSON as json_text writes it, in UTF-8, by id: made once and cached (cache.derived), as
-    building it is most of the cost of listing 10,000 models, and bytes are joined and written without a copy."""
+def models_json(catalog: Catalog) -> tuple[bytes, tuple[str, ...], dict[str, tuple[int, int]]]:
+    """Every model's `show` JSON as json_text writes it, in UTF-8, joined by commas in the default listing order
+    (by name), with that order and where each model's JSON lies: made once and cached (cache.derived), as building
+    it is most of the cost of listing 10,000 models. A listing in that order is written as it is, in one piece; any
+    other is put together from slices of it, without re-encoding."""
+    from taxonomy_cli import explore
     from taxonomy_cli.safety import json_text
 
-    return {m.id: json_text(render_card.model_data(catalog, m)).encode() for m in catalog.models.values()}
+    order = tuple(m.id for m in explore.sort_models(explore.listing(catalog).models, "name"))
+    pieces = [json_text(render_card.model_data(catalog, catalog.models[ident])).encode() for ident in order]
+    spans: dict[str, tuple[int, int]] = {}
+    at = 0
+    for ident, piece in zip(order, pieces):
+        spans[ident] = (at, at + len(piece))
+        at += len(piece) + 1
+    return b",".join(pieces), order, spans
 
 
-def list_json(models_json: Mapping[str, bytes], models: Sequence[Model], matched: int,
-              excluded: Mapping[str, Sequence[Model]]) -> bytes:  # fmt: skip
+def list_json(models_json: tuple[bytes, tuple[str, ...], dict[str, tuple[int, int]]], models: Sequence[Model],
+              matched: int, excluded: Mapping[str, Sequence[Model]]) -> bytes:  # fmt: skip
     """`taxo list --format json` in UTF-8: {"models": each model in the `show` contract, "matched", "excluded"},
     put together from each model's JSON made ahead (models_json): the one producer of a listing's JSON."""
     from taxonomy_cli.safety import json_text
 
+    joined, order, spans = models_json
     rest = json_text({"matched": matched, "excluded": excluded_data(excluded)}).encode()  # b'{"matched":...}'
-    separated = [b","] * max(2 * len(models) - 1, 0)  # model, comma, model...: joined in one copy
-    separated[::2] = [models_json[m.id] for m in models]
+    if tuple(m.id for m in models) == order:
+        return b"".join([b'{"models":[', joined, b"],", rest[1:]])
+    whole = memoryview(joined)
+    separated: list = [b","] * max(2 * len(models) - 1, 0)  # model, comma, model...: joined in one copy
+    separated[::2] = [whole[slice(*spans[m.id])] for m in models]
     return b"".join([b'{"models":[', *separated, b"],", rest[1:]])
 
 
@@ -182,7 +196,7 @@ def search_data(query: str, hits: Sequence[Hit], total: int) -> dict:
 
 
 def list_view(catalog: Callable[[], Catalog], listed: Sequence, matched: int, excluded: Mapping[str, Sequence[Model]],
-              models_json: Callable[[], Mapping[str, bytes]], limit: int | None) -> View:  # fmt: skip
+              models_json: Callable[[], tuple], limit: int | None) -> View:  # fmt: skip
     """`taxo list`: `listed` (records.Listed, chosen without the catalogue) drawn from the catalogue's records;
     JSON put together from each model's cached JSON, so a pipe never needs the catalogue at all."""
 
