@@ -17,10 +17,12 @@ from taxonomy_cli import yamlfile
 from taxonomy_cli.conditions import CONDITIONS, WORDING_FIELDS
 from taxonomy_cli.errors import CatalogError, UsageError
 from taxonomy_cli.wording import with_article
+from taxonomy_cli.phrases import phrase_problem
 from taxonomy_cli.records import (
     INPUT_MODALITIES,
     OUTPUT_MODALITIES,
     ArchitectureKind,
+    ClaimCue,
     REASON_FIELDS,
     Axis,
     Catalog,
@@ -71,6 +73,7 @@ SECTIONS = (
     "conditions",
     "stages",
     "verdicts",
+    "check",
 )
 FIRST_YEAR, LAST_YEAR = 1950, 2100  # dates: timelines span at most these years
 MAX_LINEAGE = 100  # generations of fine-tuning from a pre-trained base: cards and trees walk them all
@@ -399,6 +402,7 @@ class _Builder:
         self.wording: dict[str, ConditionWording] = {}
         self.stages: dict[str, StageLabel] = {}
         self.verdicts: dict[str, VerdictPolicy] = {}
+        self.cues: dict[str, ClaimCue] = {}
         self.architectures: dict[str, ArchitectureKind] = {}
         self.stage_evidence: dict[str, StageEvidence] = {}
         # (what refers, file:line, kind of target, target id) checked once everything is loaded
@@ -436,10 +440,11 @@ class _Builder:
             "conditions": self.add_condition_wording,
             "stages": self.add_stage_label,
             "verdicts": self.add_verdict,
+            "check": self.add_cue,
         }
         for section, reader in readers.items():
             for fields in top.items(section):
-                fields.what = {"axes": "axis", "stage_evidence": "stage evidence"}.get(section, section[:-1])
+                fields.what = {"axes": "axis", "stage_evidence": "stage evidence", "check": "cue"}.get(section, section[:-1])
                 reader(fields)
         top.finish(SECTIONS)
 
@@ -687,9 +692,39 @@ class _Builder:
         claim, correction = f.text("claim"), f.text("correction")
         about = f.texts("about", required=True)
         sources = self.source_ids(f)
+        patterns = f.texts("patterns")
+        for pattern in patterns:
+            problem = phrase_problem(pattern)
+            if problem:
+                f.problem("patterns", f"{pattern!r}: {problem}")
+        verdict = f.text("verdict", required=False) or "wrong"
+        if verdict not in ("wrong", "unsupported", "imprecise"):
+            f.problem("verdict", f"{verdict!r}: use wrong, unsupported or imprecise")
         self.refer(f, "about", "subject", about)
-        if f.finish(("id", "claim", "correction", "about", "sources")) and ident:
-            self.myths[ident] = Myth(ident, claim, correction, about, sources, f.location())
+        if f.finish(("id", "claim", "correction", "about", "sources", "patterns", "verdict")) and ident:
+            self.myths[ident] = Myth(ident, claim, correction, about, sources, f.location(), patterns, verdict)
+
+    def add_cue(self, f: _Fields) -> None:
+        ident = self.claim_id(f, "cue", self.cues)
+        words = f.texts("words", required=True)
+        category = f.ident("category", required=False)
+        self.refer(f, "category", "category", [category] if category else [])
+        architecture, output = f.text("architecture", required=False), f.text("output", required=False)
+        if output is not None and output not in OUTPUT_MODALITIES:
+            f.problem("output", f"{output!r} is not an output modality ({', '.join(sorted(OUTPUT_MODALITIES))})")
+        within = {}
+        for key in ("right_within", "imprecise_within"):
+            value = f.raw(key, required=False)
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100):
+                f.problem(key, f"expected a whole percentage from 0 to 100, got {value!r}")
+                value = None
+            within[key] = value
+        for word in words:
+            if len(word) > 100:
+                f.problem("words", "a cue word or phrase is at most 100 characters")
+        allowed = ("id", "words", "category", "architecture", "output", "right_within", "imprecise_within")
+        if f.finish(allowed) and ident:
+            self.cues[ident] = ClaimCue(ident, words, category, architecture, output, **within)
 
     def add_license(self, f: _Fields) -> None:
         ident = self.claim_id(f, "license", self.licenses)
@@ -877,6 +912,8 @@ class _Builder:
             self.wording,
             self.stages,
             self.verdicts,
+            {},
+            self.cues,
         )
 
     def check_lineage(self) -> None:

@@ -176,7 +176,8 @@ app = typer.Typer(
     cls=_TaxoGroup,
     name="taxo",
     help="Explain AI models: what a foundation model, an LLM or an SLM is, and what a given model really is.",
-    epilog="Exit codes: 0 ok, 1 error, 2 usage, 3 not found, 4 bad catalogue or model file, 130 interrupted.",
+    epilog="Exit codes: 0 ok, 1 error, 2 usage, 3 not found, 4 bad catalogue, model or article file, 5 check "
+    "found wrong claims, 130 interrupted.",
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
     add_completion=True,

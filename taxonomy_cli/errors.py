@@ -12,7 +12,8 @@ class ExitCode(IntEnum):
     ERROR = 1  # unexpected failure
     USAGE = 2  # bad command line (unknown option, bad value)
     NOT_FOUND = 3  # no model, family or term of that name
-    BAD_DATA = 4  # a catalogue or model file is malformed
+    BAD_DATA = 4  # a catalogue or model file is malformed (or, for `check`, an article could not be read)
+    FINDINGS = 5  # `taxo check` found claims at or above --fail-on
     INTERRUPTED = 130  # Ctrl-C
 
 

@@ -289,6 +289,26 @@ class Myth(NamedTuple):
     about: tuple[str, ...]
     sources: tuple[str, ...]
     location: Location
+    patterns: tuple[str, ...] = ()  # phrases that state the myth in an article (`taxo check`; see catalog/README.md)
+    verdict: str = "wrong"  # what `taxo check` calls a sentence stating it: wrong, unsupported or imprecise
+
+
+class ClaimCue(NamedTuple):
+    """Words that tell `taxo check` what a sentence claims (catalog/check.yaml): a field's cue words and how close
+    a figure must be to count as right (`right_within`, percent) or imprecise (`imprecise_within`); or a phrase
+    that names a category, an architecture or an output; or words that mark a sentence as debunking a claim."""
+
+    id: str
+    words: tuple[str, ...]
+    category: str | None = None
+    architecture: str | None = None
+    output: str | None = None
+    right_within: int | None = None
+    imprecise_within: int | None = None
+
+
+# The verdicts of `taxo check`, most serious first (--fail-on takes one of them, or 'never').
+FINDING_VERDICTS = ("wrong", "unsupported", "imprecise", "contested")
 
 
 class Stance(NamedTuple):
@@ -356,6 +376,7 @@ class Catalog(NamedTuple):
     stages: dict[str, StageLabel] = {}  # noqa: RUF012 - the same
     verdicts: dict[str, VerdictPolicy] = {}  # noqa: RUF012 - the same; keyed by situation (VIEW_SITUATIONS)
     store: dict = {}  # noqa: RUF012 - the same; a large catalogue's lookup indexes, read from its store (store.py)
+    cues: dict[str, ClaimCue] = {}  # noqa: RUF012 - the same; what `taxo check` reads articles with (check.yaml)
 
     @property
     def categories(self) -> dict[str, Term]:

@@ -1,0 +1,247 @@
+"""`taxo check`, judging: each claim an article makes against the catalogue, with tolerance for how people write.
+
+A finding is only made where the catalogue knows: a claim it can contradict (`wrong`), a figure the maker never
+disclosed (`unsupported`), one close but off (`imprecise`), or a placement the sources disagree on (`contested`).
+A right claim, a model or field the catalogue does not record, and a sentence that reports a claim to debunk it
+make no finding.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import NamedTuple
+
+from taxonomy_cli import queries
+from taxonomy_cli.check_text import TABLE_RULE, Article, Claim, Names, Reader, sentences
+from taxonomy_cli.phrases import compile_phrase, first_words
+from taxonomy_cli.records import Catalog, Family, Model, Myth, Quantity, Status
+from taxonomy_cli.units import short_context, short_count
+from taxonomy_cli.wording import short_name, with_article
+
+_TOLERANCE_CUES = {"parameters": "parameters", "active_parameters": "active-parameters",
+                   "context_length": "context-length", "training_tokens": "training-tokens"}  # fmt: skip
+FIELD_NAMES = {"parameters": "parameter count", "active_parameters": "active parameters", "context_length": "context window",
+          "training_tokens": "training data", "released": "release date", "organization": "maker",
+          "license": "licence", "open_source": "licence", "category": "category", "architecture": "architecture",
+          "output": "output", "myth": "myth"}  # fmt: skip
+
+
+class Finding(NamedTuple):
+    line: int
+    column: int  # 1-based, where the claim starts
+    end: int  # 1-based column just after it
+    quote: str  # the sentence
+    subject: str  # catalogue id
+    field: str
+    claimed: str
+    fact: str
+    verdict: str
+    why: str
+    myth: str | None
+    sources: tuple[str, ...]
+    sentence_start: int = 0  # 0-based column where the quoted sentence starts in its line
+
+
+class Checker:
+    """Everything needed to check articles against one catalogue, built once per run."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        self.reader = Reader(catalog, Names(queries.name_index(catalog)))
+        self.myths: list[tuple[Myth, tuple[str, ...], object]] = [
+            (myth, first_words(pattern), compile_phrase(pattern))
+            for myth in catalog.myths.values()
+            for pattern in myth.patterns
+        ]
+
+    def findings(self, article: Article) -> Iterator[Finding]:
+        """Each finding of an article, in reading order."""
+        columns: list[str | None] | None = None  # the current table's fields, by column
+        for sentence in sentences(article):
+            text = sentence.text
+            is_row = text.lstrip().startswith("|")
+            if is_row and sentence.line < len(article.lines) and TABLE_RULE.match(article.lines[sentence.line]):
+                columns = self.reader.columns(text)  # a heading row: the next line is |---|
+                continue
+            if not is_row:
+                columns = None
+            if self.reader.debunks(text):
+                continue
+            found: list[Finding] = []
+            spans: list[tuple[int, int]] = []
+            folded = "".join(c for c in text.lower() if c.isalnum())
+            for myth, firsts, pattern in self.myths:
+                if not any(first in folded for first in firsts):
+                    continue
+                match = pattern.search(text)
+                if match and not any(s < match.end() and match.start() < e for s, e in spans):
+                    spans.append((match.start(), match.end()))
+                    found.append(self._myth(sentence, match, myth))
+            mentions = self.reader.names.mentions(text)
+            claims = self.reader.row_claims(text, columns, mentions) if is_row and columns else []
+            for claim in claims or self.reader.claims(text, mentions):
+                if any(s < claim.end and claim.start < e for s, e in spans):
+                    continue  # the myth already says it
+                finding = self._judge(sentence, claim)
+                if finding is not None:
+                    found.append(finding)
+            yield from sorted(found, key=lambda f: f.column)
+
+    def _myth(self, sentence, match, myth: Myth) -> Finding:  # noqa: ANN001 - Sentence, re.Match
+        start = sentence.start + match.start()
+        return Finding(sentence.line, start + 1, sentence.start + match.end() + 1, sentence.text,
+                       myth.about[0], "myth", match.group(), myth.correction, myth.verdict,
+                       f"a known myth: {myth.claim}", myth.id, myth.sources, sentence.start)  # fmt: skip
+
+    def _judge(self, sentence, claim: Claim) -> Finding | None:  # noqa: ANN001 - Sentence
+        judged = self._verdict(claim)
+        if judged is None:
+            return None
+        verdict, fact, why, sources = judged
+        start = sentence.start + claim.start
+        return Finding(sentence.line, start + 1, sentence.start + claim.end + 1, sentence.text, claim.subject.id,
+                       claim.field, claim.text, fact, verdict, why, None, tuple(sources), sentence.start)  # fmt: skip
+
+    # -- one claim -------------------------------------------------------------------------------------------
+
+    def _verdict(self, claim: Claim) -> tuple[str, str, str, tuple[str, ...]] | None:
+        subject = claim.subject
+        if isinstance(subject, Family):
+            return self._family(claim, subject)
+        if claim.field in _TOLERANCE_CUES:
+            return self._quantity(claim, subject, getattr(subject, claim.field))
+        return getattr(self, f"_{claim.field}")(claim, subject)
+
+    def _quantity(self, claim: Claim, model: Model, quantity: Quantity | None):  # noqa: ANN202
+        if quantity is None:
+            return None  # the catalogue does not record it: say nothing
+        name = FIELD_NAMES[claim.field]
+        show = short_context if claim.field == "context_length" else short_count
+        if quantity.status is Status.UNDISCLOSED or quantity.value is None:
+            return ("unsupported", f"undisclosed by {self._maker(model)}",
+                    f"{self._maker(model)} has not disclosed {model.name}'s {name}: no figure for it is sourced",
+                    quantity.sources)  # fmt: skip
+        values = [quantity.value, *(a.value for a in quantity.alternatives if a.value)]
+        off = min(abs(claim.value - value) / value for value in values)
+        cue = self.catalog.cues.get(_TOLERANCE_CUES[claim.field])
+        right = (cue.right_within if cue and cue.right_within is not None else 10) / 100
+        close = (cue.imprecise_within if cue and cue.imprecise_within is not None else 30) / 100
+        if off <= right:
+            return None
+        fact = f"{show(quantity.value)} ({quantity.status.value})" + "".join(
+            f" or {show(a.value)} ({a.status.value})" for a in quantity.alternatives if a.value)  # fmt: skip
+        verdict = "imprecise" if off <= close else "wrong"
+        return (verdict, fact, f"{model.name}'s {name} is {fact}; the article says {claim.text.strip()} "
+                f"({off:.0%} off)", quantity.sources)  # fmt: skip
+
+    def _released(self, claim: Claim, model: Model):  # noqa: ANN202
+        if model.released is None:
+            return None
+        parts = [int(p) for p in model.released.date.split("-")]
+        actual = (parts + [None, None])[:3]
+        year, month, day = claim.value
+        fact = model.released.date
+        months = lambda y, m: y * 12 + (m or 1)  # noqa: E731
+        if year != actual[0]:
+            close = month and actual[1] and abs(months(year, month) - months(actual[0], actual[1])) <= 1
+            verdict = "imprecise" if close else "wrong"
+        elif month and actual[1] and month != actual[1]:
+            verdict = "imprecise" if abs(month - actual[1]) <= 1 else "wrong"
+        elif day and actual[2] and day != actual[2]:
+            verdict = "imprecise" if abs(day - actual[2]) <= 7 else "wrong"
+        else:
+            return None
+        return verdict, fact, f"{model.name} was first released on {fact}", model.released.sources
+
+    def _organization(self, claim: Claim, model: Model):  # noqa: ANN202
+        related = {model.organization}
+        orgs = self.catalog.organizations
+        current = orgs[model.organization].parent if model.organization in orgs else None
+        while current and current not in related:
+            related.add(current)
+            current = orgs[current].parent if current in orgs else None
+        related |= {o.id for o in orgs.values() if o.parent == model.organization}
+        if claim.value in related:
+            return None
+        maker = self._maker(model)
+        return ("wrong", maker, f"{model.name} is made by {maker}, not {orgs[claim.value].name}",
+                model.sources[:1])  # fmt: skip
+
+    def _license(self, claim: Claim, model: Model):  # noqa: ANN202
+        licence = queries.license_of(self.catalog, model)
+        if model.license is None:
+            return ("wrong", f"weights {model.weights.value}: no licence",
+                    f"{model.name}'s weights are not released ({model.weights.value}), so no licence applies to them",
+                    model.sources[:1])  # fmt: skip
+        if licence is not None and claim.value == licence.id:
+            return None
+        if licence is None and claim.value is None:
+            return None
+        return ("wrong", model.license, f"{model.name} is released under {model.license}, not {claim.text}",
+                licence.sources if licence else model.sources[:1])  # fmt: skip
+
+    def _open_source(self, claim: Claim, model: Model):  # noqa: ANN202
+        if model.weights.value in ("api", "unreleased"):
+            return ("wrong", f"weights {model.weights.value}",
+                    f"{model.name}'s weights are not released ({model.weights.value}): it is not open source",
+                    model.sources[:1])  # fmt: skip
+        licence = queries.license_of(self.catalog, model)
+        if licence is None or licence.terms.value == "osi":
+            return None
+        return ("imprecise", f"open weights under {licence.name} ({licence.terms.value})",
+                f"{model.name}'s weights can be downloaded, but {licence.name} is not an OSI-approved open-source "
+                f"licence ({licence.summary})", licence.sources)  # fmt: skip
+
+    def _category(self, claim: Claim, model: Model):  # noqa: ANN202
+        membership = queries.verdict(self.catalog, model, claim.value)
+        name = with_article(short_name(self.catalog.categories[claim.value].name))
+        if membership.verdict == "no":
+            return "wrong", f"not {name}", membership.why, membership.sources
+        if membership.verdict == "contested":
+            views = "; ".join(f"{v.by}: {v.verdict}" for v in membership.views if v.verdict in ("yes", "no"))
+            return "contested", f"contested ({views})", membership.why, membership.sources
+        return None
+
+    def _architecture(self, claim: Claim, model: Model):  # noqa: ANN202
+        if model.architecture == "undisclosed":
+            return ("unsupported", "architecture undisclosed",
+                    f"{self._maker(model)} has not disclosed {model.name}'s architecture", model.sources[:1])  # fmt: skip
+        if claim.value.lower() in model.architecture.lower():
+            return None
+        return ("wrong", model.architecture, f"{model.name} is {model.architecture}, not {claim.text}",
+                model.sources[:1])  # fmt: skip
+
+    def _output(self, claim: Claim, model: Model):  # noqa: ANN202
+        outputs = set(model.outputs) | ({"text"} if "code" in model.outputs else set())
+        if claim.value in outputs:
+            return None
+        return ("wrong", f"{', '.join(model.inputs)} → {', '.join(model.outputs)}",
+                f"{model.name} takes {', '.join(model.inputs)} and gives {', '.join(model.outputs)}; it does not "
+                f"produce {claim.value}", model.sources[:1])  # fmt: skip
+
+    def _family(self, claim: Claim, family: Family):  # noqa: ANN202
+        """A claim about a family as a whole: only where every member says the same (a category, an output)."""
+        members = queries.family_members(self.catalog, family)
+        if members and claim.field == "released":
+            first = min((m for m in members if m.released), key=lambda m: m.released.date, default=None)
+            return self._released(claim, first) if first else None
+        if members and claim.field == "organization":
+            return self._organization(claim, members[0])
+        if not members or claim.field not in ("category", "output", "architecture"):
+            return None
+        judged = [self._verdict(claim._replace(subject=m)) for m in members]
+        verdicts = {j[0] if j else "right" for j in judged}
+        if verdicts == {"wrong"}:
+            first = judged[0]
+            return "wrong", first[1], f"every model of the {family.name} family: {first[2]}", first[3]
+        if claim.field == "category" and "contested" in verdicts or len(verdicts) > 1 and "right" in verdicts:
+            if claim.field != "category":
+                return None
+            return ("contested", "its models differ or the sources disagree",
+                    f"within the {family.name} family the verdicts differ: taxo compare {family.id} "
+                    f"{claim.value}", ())  # fmt: skip
+        return None
+
+    def _maker(self, model: Model) -> str:
+        org = self.catalog.organizations.get(model.organization)
+        return org.name if org else model.organization
