@@ -203,7 +203,7 @@ class Checker:
         return None
 
     def _architecture(self, claim: Claim, model: Model):  # noqa: ANN202
-        if model.architecture == "undisclosed":
+        if "undisclosed" in model.architecture.lower():
             return ("unsupported", "architecture undisclosed",
                     f"{self._maker(model)} has not disclosed {model.name}'s architecture", model.sources[:1])  # fmt: skip
         if claim.value.lower() in model.architecture.lower():

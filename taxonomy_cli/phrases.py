@@ -5,7 +5,8 @@ backtracking).
 A pattern is words and gaps: 'GPT-4 * 170 trillion|T' (GPT-4, then within the sentence 170 trillion or 170T).
 - A word matches itself, case-insensitively, whole (not inside a longer word or number: 'Llama 3' does not match
   'Llama 3.1'); dashes and spaces inside it match any run of spaces and dashes ('GPT-4' matches 'GPT 4', 'gpt4').
-- 'a|b' matches either.
+- 'a|b' matches either word ('model|models'); alternatives are single words: 'large language model|LLM' is the
+  word 'large', the word 'language', then 'model' or 'LLM'.
 - '*' matches up to 80 characters of anything, within the sentence.
 """
 

@@ -55,6 +55,10 @@ def example_files(folder: Path, catalogue: str | None = None) -> dict[str, str]:
         models.write_text(catalogue, encoding="utf-8")
     write_hf_folder(folder / "Mistral-7B-v0.1", tiny_llama_tensors())
     write_gguf(folder / "mistral-7b-v0.1.Q4_K_M.gguf", llama_metadata(), llama_gguf_tensors(tiny_llama_tensors()))
+    accurate = "GPT-3, introduced by OpenAI in May 2020, has 175 billion parameters.\n"  # check's examples: no finding
+    (folder / "article.md").write_text(accurate, encoding="utf-8")
+    (folder / "docs").mkdir(exist_ok=True)
+    (folder / "docs" / "models.md").write_text(accurate, encoding="utf-8")
     hub = folder.parent / f"{folder.name}-hf-hub"
     write_hf_folder(hub / "models--mistralai--Mistral-7B-v0.1" / "snapshots" / ("a" * 40), tiny_llama_tensors())
     return {"HF_HUB_CACHE": str(hub)}
