@@ -8,6 +8,7 @@ make no finding.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
@@ -20,6 +21,7 @@ from taxonomy_cli.wording import short_name, with_article
 
 _TOLERANCE_CUES = {"parameters": "parameters", "active_parameters": "active-parameters",
                    "context_length": "context-length", "training_tokens": "training-tokens"}  # fmt: skip
+_WORDS = re.compile(r"[^\W_]+")
 FIELD_NAMES = {"parameters": "parameter count", "active_parameters": "active parameters", "context_length": "context window",
           "training_tokens": "training data", "released": "release date", "organization": "maker",
           "license": "licence", "open_source": "licence", "category": "category", "architecture": "architecture",
@@ -47,17 +49,21 @@ class Checker:
 
     def __init__(self, catalog: Catalog) -> None:
         self.catalog = catalog
-        self.reader = Reader(catalog, Names(queries.name_index(catalog)))
-        self.myths: list[tuple[Myth, tuple[str, ...], object]] = [
-            (myth, first_words(pattern), compile_phrase(pattern))
-            for myth in catalog.myths.values()
-            for pattern in myth.patterns
-        ]
+        common = frozenset(w.casefold() for w in catalog.cues["common-words"].words) if "common-words" in catalog.cues else frozenset()
+        self.reader = Reader(catalog, Names(queries.name_index(catalog), common))
+        self.myths: dict[str, list[tuple[Myth, object]]] = {}  # a pattern's first words -> the myth and pattern
+        for myth in catalog.myths.values():
+            for pattern in myth.patterns:
+                compiled = compile_phrase(pattern)
+                for word in first_words(pattern):
+                    self.myths.setdefault(word, []).append((myth, compiled))
+        # The words a line must hold for anything in it to be looked at: a name's first word, a myth's first word.
+        self.words = frozenset(self.reader.names.gates) | frozenset(self.myths)
 
     def findings(self, article: Article) -> Iterator[Finding]:
         """Each finding of an article, in reading order."""
         columns: list[str | None] | None = None  # the current table's fields, by column
-        for sentence in sentences(article):
+        for sentence in sentences(article, self.words):
             text = sentence.text
             is_row = text.lstrip().startswith("|")
             if is_row and sentence.line < len(article.lines) and TABLE_RULE.match(article.lines[sentence.line]):
@@ -69,10 +75,8 @@ class Checker:
                 continue
             found: list[Finding] = []
             spans: list[tuple[int, int]] = []
-            folded = "".join(c for c in text.lower() if c.isalnum())
-            for myth, firsts, pattern in self.myths:
-                if not any(first in folded for first in firsts):
-                    continue
+            candidates = {id(p): (m, p) for w in set(_WORDS.findall(text.lower())) for m, p in self.myths.get(w, ())}
+            for myth, pattern in candidates.values():
                 match = pattern.search(text)
                 if match and not any(s < match.end() and match.start() < e for s, e in spans):
                     spans.append((match.start(), match.end()))

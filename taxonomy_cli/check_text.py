@@ -162,32 +162,42 @@ def _decode(path: str, data: bytes) -> Article | Unreadable:
 TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}")
 
 
-def sentences(article: Article) -> Iterator[Sentence]:
-    """Each line's sentences, with where they start; a table row (a line starting with '|') is one sentence."""
+def sentences(article: Article, words: frozenset[str] | None = None) -> Iterator[Sentence]:
+    """Each line's sentences, with where they start; a table row (a line starting with '|') is one sentence.
+    With `words`, a line (not a table row) holding none of them (lower case) is skipped unread: most lines of most
+    docs name no model, and this test runs at C speed."""
     for number, line in enumerate(article.lines, start=1):
         if not line.strip() or TABLE_RULE.match(line):
             continue
         if line.lstrip().startswith("|"):
             yield Sentence(number, 0, line)
             continue
+        if words is not None and words.isdisjoint(_TOKEN.findall(line.lower())):
+            continue
         at = 0
         for match in _SENTENCE_END.finditer(line):
-            if match.start() > at:
+            if match.start() > at and (words is None or not words.isdisjoint(_TOKEN.findall(line[at : match.start()].lower()))):
                 yield Sentence(number, at, line[at : match.start()])
             at = match.end()
-        if at < len(line):
+        if at < len(line) and (words is None or not words.isdisjoint(_TOKEN.findall(line[at:].lower()))):
             yield Sentence(number, at, line[at:])
 
 
-class Names:
-    """The catalogue's model and family names, for finding them in text: by the first word of each name, so that a
-    word that starts no name costs one set lookup."""
+def _key(words: Sequence[str]) -> str:
+    """The words of a name run together, case-folded: 'Llama 3.1 8B' -> 'llama3.18b' (as text is looked up)."""
+    return "".join(words).casefold()
 
-    def __init__(self, index: Mapping[str, Model | Family]) -> None:
-        self.index = index
-        self.first: dict[str, int] = {}  # a name's first word (lower case) -> the most words a name starting so has
+
+class Names:
+    """The catalogue's model and family names, for finding them in text: keyed by their words run together, and by
+    their first word, so that a word that starts no name costs one set lookup and a candidate one dict lookup."""
+
+    def __init__(self, index: Mapping[str, Model | Family], common: frozenset[str] = frozenset()) -> None:
+        self.keys: dict[str, Model | Family] = {}
+        self.first: dict[str, int] = {}  # a name's first word (case-folded) -> the most words a name starting so has
+        self.gates: set[str] = set()  # for each name, its first word that is not a common one: a line must hold one
         seen: set[int] = set()
-        for record in index.values():
+        for key, record in index.items():
             if id(record) in seen:
                 continue
             seen.add(id(record))
@@ -195,38 +205,58 @@ class Names:
                      *getattr(record, "api_ids", ()))  # fmt: skip
             for name in names:
                 words = _TOKEN.findall(name)
-                if words:
-                    first = words[0].lower()
-                    self.first[first] = min(max(self.first.get(first, 0), len(words)), MAX_NAME_WORDS)
+                if not words or len(words) > MAX_NAME_WORDS:
+                    continue
+                if index.get(normalise(name)) is record:  # the name leads to this record (a model wins over a family)
+                    self.keys.setdefault(_key(words), record)
+                first = words[0].casefold()
+                self.first[first] = max(self.first.get(first, 0), len(words))
+                folded = [w.casefold() for w in words]
+                self.gates.add(next((w for w in folded if w not in common), "".join(folded)))  # all common: the
+                # whole name run together, which no line's words are (such a name is found beside another)
+        for key, record in index.items():  # 'Llama 3 family': the index's own keys, by their first word too
+            if key.endswith("family") and key not in self.keys:
+                self.keys[key] = record
 
     def mentions(self, text: str) -> list[Mention]:
         """Every name in the text, longest first where names overlap ('Llama 3 8B', not 'Llama 3')."""
         tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
+        firsts = self.first
         found: list[Mention] = []
         i = 0
+        joined: list[bool] | None = None
         while i < len(tokens):
-            longest = self.first.get(tokens[i][2].lower(), 0)
+            longest = firsts.get(tokens[i][2].casefold(), 0)
+            if not longest:
+                i += 1
+                continue
+            if joined is None:  # whether each word may run on into the next as one name
+                joined = [_joinable(text[tokens[k][1] : tokens[k + 1][0]]) for k in range(len(tokens) - 1)]
             match = None
-            for n in range(min(longest + 1, len(tokens) - i), 0, -1):
-                start, end = tokens[i][0], tokens[i + n - 1][1]
-                if any(not _joinable(text[tokens[k][1] : tokens[k + 1][0]]) for k in range(i, i + n - 1)):
-                    continue
-                key = normalise(text[start:end])
-                record = self.index.get(key)
-                if record is not None and len(key) <= 4 and not any(c.isdigit() for c in key):
-                    # a short name that is also a word ('SAM' and Sam, 'CLIP' and a clip): its own spelling only
-                    exact = re.sub(r"\W", "", text[start:end])
-                    if not any(re.sub(r"\W", "", n) == exact for n in (record.id, record.name, *record.aliases)):
-                        record = None
+            n = 1
+            while n < longest and i + n < len(tokens) and joined[i + n - 1]:
+                n += 1
+            for n in range(n, 0, -1):
+                record = self.keys.get(_key(t[2] for t in tokens[i : i + n]))
                 if record is not None:
-                    match = (n, Mention(start, end, record))
-                    break
+                    start, end = tokens[i][0], tokens[i + n - 1][1]
+                    if self._spelled(record, text[start:end]):
+                        match = (n, Mention(start, end, record))
+                        break
             if match:
                 found.append(match[1])
                 i += match[0]
             else:
                 i += 1
         return found
+
+    @staticmethod
+    def _spelled(record: Model | Family, written: str) -> bool:
+        """A short name that is also a word ('SAM' and Sam, 'CLIP' and a clip) counts only in its own spelling."""
+        bare = _NON_WORD.sub("", written)
+        if len(bare) > 4 or any(c.isdigit() for c in bare):
+            return True
+        return any(_NON_WORD.sub("", n) == bare for n in (record.id, record.name, *record.aliases))
 
 
 def _joinable(between: str) -> bool:
@@ -237,10 +267,25 @@ def _joinable(between: str) -> bool:
 # -- what a sentence states ------------------------------------------------------------------------------------------
 
 
+def _alternatives(words: Sequence[str]) -> str:
+    """A regex of any of the words or phrases (longest first), spaces in them matching spaces or dashes."""
+    return "|".join(sorted((re.escape(w).replace(r"\ ", r"[\s\-]+") for w in words), key=len, reverse=True))
+
+
 def _phrase(words: Sequence[str]) -> re.Pattern[str]:
     """Any of the cue's words or phrases, whole, case-insensitively."""
-    alternatives = sorted((re.escape(w).replace(r"\ ", r"[\s\-]+") for w in words), key=len, reverse=True)
-    return re.compile(r"(?<![\w])(?:" + "|".join(alternatives) + r")(?![\w])", re.IGNORECASE)
+    return re.compile(r"(?<![\w])(?:" + _alternatives(words) + r")(?![\w])", re.IGNORECASE)
+
+
+def _right_after(*groups: Sequence[str]) -> re.Pattern[str]:
+    """Words right after a number: each group in turn (all but the last optional), whole words."""
+    parts = [r"(?:(?:" + _alternatives(g) + r")[\s\-]*)?" for g in groups[:-1]]
+    return re.compile(r"[\s\-]*" + "".join(parts) + r"(?:" + _alternatives(groups[-1]) + r")(?![\w])",
+                      re.IGNORECASE)  # fmt: skip
+
+
+_NON_WORD = re.compile(r"\W")
+_APPOSITIVE = re.compile(r"[\s*_]*(?:[—–:,(]|\s-\s)\s*(?:an?|the|one of the)\b")
 
 
 class Reader:
@@ -251,6 +296,15 @@ class Reader:
         self.names = names
         cues = catalog.cues
         self.cue = {ident: _phrase(cue.words) for ident, cue in cues.items()}
+        words = {ident: cue.words for ident, cue in cues.items()}
+        self.after = {  # what the words right after a number say it is
+            "tokens": _right_after(words.get("tokens", ("tokens",))),
+            "active": _right_after(words.get("active-parameters", ("active",))),
+            "parameters": _right_after(words.get("parameters", ("parameters",))),
+            "model": _right_after(words.get("parameters", ("parameters",)), words.get("model-word", ("model",))),
+        }
+        made_by = words.get("made-by", ("by",))
+        self.made_by_end = re.compile(r"(?<![\w])(?:" + _alternatives(made_by) + r")\s*$", re.IGNORECASE)
         self.kinds: list[tuple[ClaimCue, re.Pattern[str]]] = [
             (cue, self.cue[ident]) for ident, cue in cues.items() if cue.category or cue.architecture or cue.output
         ]
@@ -368,17 +422,15 @@ class Reader:
             pattern = self.cue.get(name)
             return bool(pattern and pattern.search(text))
 
-        tokens_after = re.match(r"[\s\-]*(?:tokens?)\b", after, re.IGNORECASE)
+        tokens_after = self.after["tokens"].match(after)
         if cue("context-length", near) and (tokens_after or unit in ("k", "m", "thousand", "million", "")):
             return "context_length" if unit or tokens_after or int(match.group(1).replace(",", "").split(".")[0]) >= 512 else None
         if tokens_after and cue("training-tokens", sentence):
             return "training_tokens"
         if unit in ("t", "b", "m", "trillion", "billion", "million"):
-            if re.match(r"[\s\-]*(?:active|activated)\b", after, re.IGNORECASE) or cue("active-parameters", before[-12:]):
+            if self.after["active"].match(after) or cue("active-parameters", before[-12:]):
                 return "active_parameters"
-            if re.match(r"[\s\-]*(?:total\s+)?(?:parameters?|params?)\b", after, re.IGNORECASE):
-                return "parameters"
-            if re.match(r"[\s\-]*(?:parameters?|params?)?[\s\-]*(?:model|LLM|SLM|network)\b", after, re.IGNORECASE):
+            if self.after["parameters"].match(after) or self.after["model"].match(after):
                 return "parameters"
         return None
 
@@ -393,13 +445,12 @@ class Reader:
                 continue
             after = sentence[match.end() : match.end() + 3]
             before = sentence[max(0, match.start() - 25) : match.start()]
-            made_by = self.cue.get("made-by")
             if after.startswith(("'s ", "’s ")):
                 following = [m for m in mentions if 0 <= m.start - match.end() <= 4]
                 if following:
                     claims.append(Claim(following[0].record, "organization", match.start(), match.end(),
                                         match.group(), org))  # fmt: skip
-            elif made_by and re.search(r"(?:" + made_by.pattern + r")\s*$", before, re.IGNORECASE):
+            elif self.made_by_end.search(before):
                 preceding = [m for m in mentions if m.end <= match.start()]
                 if preceding:
                     claims.append(Claim(preceding[-1].record, "organization", match.start(), match.end(),
@@ -434,7 +485,7 @@ class Reader:
                 preceding = [m for m in mentions if m.end <= match.start()]
                 if preceding:
                     between = sentence[preceding[-1].end : match.start()]
-                    appositive = re.match(r"[\s*_]*(?:[—–:,(]|\s-\s)\s*(?:an?|the|one of the)\b", between)
+                    appositive = _APPOSITIVE.match(between)
                     if len(between) <= 40 and (field == "output" or appositive or (copula and copula.search(between))):
                         subjects.append(preceding[-1])
                 following = [m for m in mentions if m.start >= match.end()]

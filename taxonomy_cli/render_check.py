@@ -3,6 +3,7 @@ catalogue says and its source), as JSON, or as GitHub workflow annotations."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import NamedTuple
 
@@ -16,6 +17,7 @@ from taxonomy_cli.streams import stdout_is_terminal
 VERDICT_STYLES = {"wrong": "bold red", "unsupported": "bold magenta", "imprecise": "yellow", "contested": "cyan"}
 GITHUB_LEVELS = {"wrong": "error", "unsupported": "error", "imprecise": "warning", "contested": "notice"}
 QUOTE = 100  # characters of the sentence shown around a claim
+_PIECES = re.compile(r"\s*\S+|\s+")
 
 
 class Checked(NamedTuple):
@@ -87,12 +89,12 @@ def check_picture(catalog: Catalog, checked: Sequence[Checked], unreadable: Sequ
 def _wrapped(line: Line, width: int) -> list[Line]:
     """A line laid out in `width` columns: broken between words (a word longer than a row, inside it), the rows
     after the first indented; each piece keeps its style. Text made one line and inert first."""
-    import re
-
+    if sum(len(text) for text, _ in line) <= width and all("\n" not in text for text, _ in line):
+        return [line]  # fits (always, when piped): the picture's writer makes it inert
     rows: list[list[tuple[str, str]]] = [[]]
     used, indent = 0, "      "
     for text, style in line:
-        for word in re.findall(r"\s*\S+|\s+", inert_line(text)):
+        for word in _PIECES.findall(inert_line(text)):
             while word:
                 room = width - used
                 if len(word) <= room or (used <= len(indent) and len(word) > width - len(indent)):
