@@ -49,7 +49,8 @@ def test_gpt_4_size_is_undisclosed_never_a_blog_number(taxo):
     assert data["parameters"]["display"] == "undisclosed"
     assert {c["id"] for c in data["categories"]} >= {"foundation", "llm", "multimodal"}
     llm = next(c for c in data["categories"] if c["id"] == "llm")
-    assert "OpenAI" in llm["judged_by"]  # OpenAI's own report, with Zhao et al.'s survey
+    assert llm["judged_by"] == "Zhao et al. (2023)"  # the survey names it an LLM; OpenAI's report does not say so
+    assert llm["verdict"] == "yes" and [v["by"] for v in llm["views"]] == ["Zhao et al. (2023)"]
     card = taxo("show", "gpt-4").stdout
     assert "undisclosed" in card
     assert "Myth: GPT-4 has 170 trillion parameters." in card  # shown as a myth, with its correction

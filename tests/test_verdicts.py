@@ -9,6 +9,23 @@ def fits(taxo, *args):
     return {(f["model"], f["category"]): f for f in taxo.json("compare", *args)["fits"]}
 
 
+def test_makers_words_count_alike_for_large_and_small(taxo):
+    """Mistral AI's 'Large Language Model', Meta's 'large language models', Microsoft's 'small language model':
+    each is one view beside the size lines, so the verdict is contested wherever they disagree with a line."""
+    fits = {(f["model"], f["category"]): f for f in taxo.json("compare", "mistral-7b", "llama-3-8b", "phi-4", "llm", "slm")["fits"]}
+    assert fits[("mistral-7b", "llm")]["verdict"] == "contested"
+    assert fits[("llama-3-8b", "llm")]["verdict"] == "contested"
+    assert fits[("phi-4", "slm")]["verdict"] == "contested"  # Microsoft says small; both lines say no at 14.7B
+    assert fits[("phi-4", "llm")]["verdict"] == "yes"  # nobody's words say it is not large: silence is no view
+
+
+def test_a_quote_that_does_not_name_the_category_is_no_view(taxo):
+    """'our most capable model yet' does not say LLM: Gemini 2.5 Pro's size is undisclosed, so nobody decides."""
+    assert fits(taxo, "gemini-2.5-pro", "llm")[("gemini-2.5-pro", "llm")]["verdict"] == "unknown"
+    views = fits(taxo, "chatgpt", "llm")[("chatgpt", "llm")]["views"]
+    assert {v["by"] for v in views} == {"Zhao et al. (2023)", "OpenAI"}  # one holder per view
+
+
 def test_a_size_between_the_lines_is_contested_with_both_views(taxo):
     fit = fits(taxo, "mistral-7b", "slm")[("mistral-7b", "slm")]
     assert fit["verdict"] == "contested" and fit["fits"] is None
@@ -57,6 +74,8 @@ def test_show_lists_contested_categories_with_their_views(taxo):
     assert categories["slm"]["verdict"] == "contested"
     assert {v["by"] for v in categories["slm"]["views"]} == {"Lu et al. (2024)", "Belcak et al. (2025)"}
     assert set(categories["slm"]["views"][0]) == {"verdict", "by", "why", "sources"}
+    assert categories["llm"]["verdict"] == "contested"  # Zhao et al.'s line says no; Mistral AI's card says LLM
+    assert {v["by"]: v["verdict"] for v in categories["llm"]["views"]} == {"Zhao et al. (2023)": "no", "Mistral AI": "yes"}
     out = taxo("show", "mistral-7b").stdout
     assert "Small language model (SLM) (contested):" in out
     assert "✗ Lu et al. (2024):" in out and "✓ Belcak et al. (2025):" in out
