@@ -235,7 +235,8 @@ def model_document(catalog: Catalog, model: Model, detail: bool = True) -> Docum
     if model.product_models:
         sections.append(Section(
             "A product, not one model: the models behind it",
-            bullets=tuple(f"since {p.since}: {catalog.models[p.model].name} (taxo show {p.model})\n{p.note} "
+            bullets=tuple(f"since {p.since}: {catalog.models[p.model].name} "
+                          f"({'this card' if p.model == model.id else 'taxo show ' + p.model})\n{p.note} "
                           f"{mark(p.sources)}".rstrip() for p in model.product_models),
         ))  # fmt: skip
     myths = _myths(catalog, model)

@@ -170,3 +170,15 @@ def test_list_and_show_agree_on_every_models_categories(taxo):
         assert (row["categories"].split("; ") if row["categories"] else []) == [c["id"] for c in card["categories"]]
         contested = [c["id"] for c in card["categories"] if c["verdict"] == "contested"]
         assert (row["contested_categories"].split("; ") if row["contested_categories"] else []) == contested
+
+
+def test_chatgpt_is_a_product_whose_model_has_changed(taxo):
+    card = taxo.json("show", "chatgpt")
+    models = [(p["model"], p["since"]) for p in card["product_models"]]
+    assert models[:4] == [("chatgpt", "2022-11-30"), ("gpt-4", "2023-03-14"), ("gpt-4o", "2024-05-13"),
+                          ("gpt-5", "2025-08-07")]  # fmt: skip
+    assert all(p["sources"] and "cited for:" in p["note"] for p in card["product_models"])
+    out = taxo("show", "chatgpt").stdout
+    assert "A product, not one model: the models behind it" in out and "GPT-4o (taxo show gpt-4o)" in out
+    assert taxo.json("show", "gpt-4o")["product_models"] == []
+    assert "ChatGPT is a product" in taxo("explain", "chat").stdout
