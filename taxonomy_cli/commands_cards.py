@@ -71,7 +71,9 @@ def explain(
     output_format: FormatOption = Format.AUTO,
     pager: PagerOption = False,
 ) -> None:
-    """Explain a term: an analogy, plain words, the sourced definition, examples and misconceptions.
+    """Explain a term, from an analogy to its sourced definition.
+
+    Also its key characteristics, examples from the catalogue and the misconceptions to avoid.
 
     \b
     Examples:
@@ -101,7 +103,9 @@ def compare(
     output_format: TableFormatOption = TableFormat.AUTO,
     pager: PagerOption = False,
 ) -> None:
-    """Put categories or models side by side on the same axes, or test a model against categories.
+    """Put categories or models side by side on the same axes.
+
+    A model against categories gives the verdict (yes, no, contested, unknown) and every view behind it.
 
     \b
     Examples:
@@ -128,7 +132,9 @@ def tree(
     output_format: FormatOption = Format.AUTO,
     pager: PagerOption = False,
 ) -> None:
-    """Draw the taxonomy: foundation models, the LLMs, SLMs and other kinds under them, and lineage.
+    """Draw the taxonomy of foundation models, and the lineage.
+
+    The LLMs, SLMs and other kinds under foundation models, down to families and models; base → instruct → chat.
 
     \b
     Examples:
@@ -150,7 +156,9 @@ def myths(
     output_format: TableFormatOption = TableFormat.AUTO,
     pager: PagerOption = False,
 ) -> None:
-    """List common wrong claims about models and terms, each corrected from a primary source.
+    """List wrong claims seen in articles, each corrected.
+
+    Each myth is corrected from a primary source.
 
     \b
     Examples:
@@ -172,7 +180,7 @@ def sources(
     output_format: TableFormatOption = TableFormat.AUTO,
     pager: PagerOption = False,
 ) -> None:
-    """List every source behind a card, and which fields each one supports.
+    """List every source behind a card, and what each supports.
 
     \b
     Examples:
@@ -195,7 +203,9 @@ def validate(
     ] = None,
     output_format: FormatOption = Format.AUTO,
 ) -> None:
-    """Check catalogue files and list every problem found (file:line: what).
+    """Check catalogue files and list every problem found.
+
+    Each problem as file:line: what.
 
     \b
     Examples:

@@ -198,7 +198,9 @@ def search(
     output_format: TableFormatOption = TableFormat.AUTO,
     pager: PagerOption = False,
 ) -> None:
-    """Search models, families, organizations, architectures, terms and myths, best match first.
+    """Search everything taxo knows, best match first.
+
+    Models, families, organizations, architectures, terms and myths.
 
     Each hit says where it matched and the command that shows it. No match: exit code 3.
 
@@ -231,7 +233,9 @@ def timeline(
     output_format: TableFormatOption = TableFormat.AUTO,
     pager: PagerOption = False,
 ) -> None:
-    """The release history: how many models came out in each period, per category or organization.
+    """Show how many models came out in each period.
+
+    The release history, per category or organization.
 
     \b
     Examples:
@@ -258,7 +262,9 @@ def chart(
     output_format: TableFormatOption = TableFormat.AUTO,
     pager: PagerOption = False,
 ) -> None:
-    """Models as bars on a log scale, with the LLM/SLM lines the sources draw; undisclosed sizes listed apart.
+    """Draw models as bars on a log scale, with the size lines.
+
+    The LLM/SLM lines the sources draw are marked; undisclosed sizes are listed apart.
 
     \b
     Examples:
@@ -290,7 +296,9 @@ def inspect_command(
     output_format: FormatOption = Format.AUTO,
     pager: PagerOption = False,
 ) -> None:
-    """Tell what a model on disk is: exact parameter count, stage, categories. Reads headers, never weights.
+    """Tell what a model on disk is, from its file headers.
+
+    Exact parameter count, stage and categories. Reads headers, never weights.
 
     \b
     Examples:

@@ -192,3 +192,14 @@ def test_completion_offers_catalogue_ids(prefix):
 
     names = _complete_names(prefix)
     assert names and all(n.startswith(prefix) for n in names)
+
+
+@pytest.mark.parametrize("columns", ["80", "100", "60"])
+def test_help_summaries_end_at_a_sentence_not_mid_phrase(taxo, columns):
+    """`taxo --help` lists each command with a whole first sentence, never cut with '...'."""
+    out = taxo("--help", env={"COLUMNS": columns}).stdout
+    listed = out.split("Commands:", 1)[1].split("\n\n", 1)[0].splitlines()
+    summaries = [line.split(None, 1)[1] for line in listed if line.startswith("  ") and len(line.split(None, 1)) == 2
+                 and not line.startswith("   ")]  # fmt: skip
+    assert len(summaries) >= 13
+    assert all(s.rstrip().endswith(".") and not s.rstrip().endswith("...") for s in summaries), summaries
