@@ -186,7 +186,9 @@ def list_(
     ordered = explore.sort_models(selection.models, sort.value, reverse)
     listed = ordered[:limit] if limit else ordered
     models_json = lambda: _derived(ctx, "models-json", render_list.models_json, tuple)  # noqa: E731
-    view = render_list.list_view(lambda: _catalog(ctx), listed, len(ordered), selection.excluded, models_json, limit)
+    given = [key for key, value in filters.items() if value]
+    view = render_list.list_view(lambda: _catalog(ctx), listed, len(ordered), selection.excluded, models_json, limit,
+                                 given)  # fmt: skip
     emit(view, output_format.value, pager)
 
 

@@ -27,6 +27,11 @@ LIST_COLUMNS = (
 
 # Left out of a terminal table, first named first, when the terminal is too narrow for every column.
 LIST_OPTIONAL = ("categories", "context", "weights", "stage", "released", "organization", "name")
+# The column that shows what each filter asked about (make_filters' keywords): never dropped when narrow.
+FILTER_COLUMNS = {"categories": "categories", "organizations": "organization", "families": "name",
+                  "weights": "weights", "licenses": "weights", "commercial": "weights", "stages": "stage",
+                  "parameters": "parameters", "active": "parameters", "moe": "parameters", "since": "released",
+                  "until": "released"}  # fmt: skip
 
 # What a spreadsheet or pandas reads: one flat row per model, raw numbers, lists joined with '; '.
 CSV_COLUMNS = tuple(
@@ -196,7 +201,7 @@ def search_data(query: str, hits: Sequence[Hit], total: int) -> dict:
 
 
 def list_view(catalog: Callable[[], Catalog], listed: Sequence, matched: int, excluded: Mapping[str, Sequence[Model]],
-              models_json: Callable[[], tuple], limit: int | None) -> View:  # fmt: skip
+              models_json: Callable[[], tuple], limit: int | None, filtered: Sequence[str] = ()) -> View:  # fmt: skip
     """`taxo list`: `listed` (records.Listed, chosen without the catalogue) drawn from the catalogue's records;
     JSON put together from each model's cached JSON, so a pipe never needs the catalogue at all."""
 
@@ -206,7 +211,9 @@ def list_view(catalog: Callable[[], Catalog], listed: Sequence, matched: int, ex
     def table() -> Table:
         shown = models()
         rows = tuple(list_row(catalog(), m) for m in shown)
-        return Table(LIST_COLUMNS, rows, tuple(list_styles(m) for m in shown), LIST_OPTIONAL)
+        kept = {FILTER_COLUMNS[f] for f in filtered if f in FILTER_COLUMNS}  # what the user filtered on stays
+        optional = tuple(c for c in LIST_OPTIONAL if c not in kept)
+        return Table(LIST_COLUMNS, rows, tuple(list_styles(m) for m in shown), optional)
 
     notes = exclusion_notes(excluded)
     if not matched:

@@ -81,7 +81,7 @@ def fit_columns(columns: Columns, rows: Rows, width: int, optional: Sequence[str
     for key in (None, *optional):
         if key is not None:
             kept = [c for c in kept if c[0] != key]
-        needed = sum(_useful(c, rows, cap) + 3 for c in kept) + 1
+        needed = sum(_useful(c, rows, cap if i else 10**6) + 3 for i, c in enumerate(kept)) + 1  # the key: whole
         if needed <= width:
             break
     return kept
@@ -120,8 +120,12 @@ def rich_table(
         caption=Text(caption, style="dim") if caption else None,
         caption_justify="left",
     )
-    for key, label in shown:
+    for number, (key, label) in enumerate(shown):
         right = bool(rows) and all(_is_number(row.get(key)) for row in rows)
+        if number == 0:  # the key (an id): never broken mid-word, whatever else must fold
+            longest = max((len(cell(row.get(key))) for row in rows), default=len(label))
+            table.add_column(Text(inert(label)), no_wrap=True, min_width=min(max(longest, len(label)), (width or 80) // 2))
+            continue
         table.add_column(Text(inert(label)), justify="right" if right else "left", overflow="fold")
     for index, row in enumerate(rows):
         row_styles = styles[index] if styles else {}

@@ -546,3 +546,23 @@ def test_a_pasted_snapshot_or_repository_says_which_model_it_is_a_version_of(tax
     repo = taxo("show", "meta-llama/Llama-3.1-8B-Instruct", "--format", "json")
     assert "is a Hugging Face repository of Llama 3.1 8B Instruct" in repo.stderr
     assert taxo("show", "gpt-4o").stderr == ""  # its own id: nothing to say
+
+
+@pytest.mark.parametrize("columns", ["100", "80", "60"])
+@pytest.mark.parametrize(
+    ("args", "kept"),
+    [(("--org", "meta"), "Organization"), (("--license", "Llama-3.1-Community-License"), "Weights"),
+     (("--category", "slm"), "Categories"), (("--since", "2025"), "Released"), (("--commercial",), "Weights")],
+)  # fmt: skip
+def test_a_narrow_table_keeps_the_filtered_column_and_whole_ids(taxo, columns, args, kept):
+    """At 100 columns (and 80, 60) `list` drops other columns first, never the one filtered on, and never breaks
+    an id across lines."""
+    result = taxo("list", *args, "--format", "table", env={"COLUMNS": columns})
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    header = next(line for line in lines if line.strip().startswith("ID"))
+    assert kept in header
+    ids = {m["id"] for m in taxo.json("list", *args)["models"]}
+    first_cells = {line.split()[0] for line in lines if line.startswith("  ") and line.split()}
+    assert ids <= first_cells  # every id whole on its line
+    assert max(len(line.rstrip()) for line in lines) <= int(columns)
