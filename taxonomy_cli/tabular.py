@@ -81,8 +81,8 @@ def fit_columns(columns: Columns, rows: Rows, width: int, optional: Sequence[str
     for key in (None, *optional):
         if key is not None:
             kept = [c for c in kept if c[0] != key]
-        needed = sum(_useful(c, rows, 10**6 if i == 0 and c[0] not in optional else cap) + 3
-                     for i, c in enumerate(kept)) + 1  # a key column (not optional) counts whole  # fmt: skip
+        needed = sum(_useful(c, rows, 10**6 if c == columns[0] and c[0] not in optional else cap) + 3
+                     for c in kept) + 1  # the key column (first, not optional) counts whole  # fmt: skip
         if needed <= width:
             break
     return kept
@@ -121,9 +121,9 @@ def rich_table(
         caption=Text(caption, style="dim") if caption else None,
         caption_justify="left",
     )
-    for number, (key, label) in enumerate(shown):
+    for key, label in shown:
         right = bool(rows) and all(_is_number(row.get(key)) for row in rows)
-        if number == 0 and key not in optional:  # the key (an id): never broken mid-word, whatever else must fold
+        if (key, label) == tuple(columns[0]) and key not in optional:  # the key (an id): never broken mid-word
             longest = max((len(cell(row.get(key))) for row in rows), default=len(label))
             table.add_column(Text(inert(label)), no_wrap=True, min_width=min(max(longest, len(label)), (width or 80) // 2))
             continue
