@@ -202,7 +202,8 @@ def search(
 ) -> None:
     """Search everything taxo knows, best match first.
 
-    Models, families, organizations, architectures, terms and myths.
+    Models, families, organizations, architectures, terms, myths and sources; each hit says where it matched
+    and the command to run next.
 
     Each hit says where it matched and the command that shows it. No match: exit code 3.
 

@@ -67,6 +67,7 @@ class Table(NamedTuple):
     rows: tuple
     styles: tuple | None = None  # per row: {column key: style}
     optional: tuple = ()
+    whole: tuple = ()  # columns never broken across lines (an id, a command to copy): the others fold first
 
 
 class View(NamedTuple):

@@ -350,10 +350,10 @@ def sort_models(models: Iterable[Listed], key: str = "name", reverse: bool = Fal
 _WEIGHTS = {
     "id": 1.0, "name": 1.0, "alias": 0.95, "organization": 0.7, "family": 0.75, "architecture": 0.6,
     "summary": 0.55, "description": 0.5, "explanation": 0.4, "myth": 0.5, "correction": 0.4, "analogy": 0.45,
-    "technical": 0.35,
+    "technical": 0.35, "title": 0.6, "url": 0.5,
 }  # fmt: skip
 _NAME_FIELDS = frozenset({"id", "name", "alias", "organization", "family"})
-_KIND_ORDER = {"model": 0, "family": 1, "term": 2, "myth": 3}
+_KIND_ORDER = {"model": 0, "family": 1, "term": 2, "myth": 3, "organization": 4, "source": 5}
 _STOP_WORDS = frozenset({"a", "an", "and", "for", "in", "is", "of", "on", "the", "to", "what"})
 _WORD = re.compile(r"[0-9a-z]+")
 FUZZY = 0.75  # difflib ratio at or above which two words count as a typo of each other
@@ -502,6 +502,19 @@ def _documents(catalog: Catalog):
         verb = "explain" if subject in catalog.terms else "show"
         fields = (("myth", myth.claim), ("correction", myth.correction))
         yield "myth", myth.id, myth.claim, f"taxo {verb} {subject}", fields
+    for org in orgs.values():
+        fields = (("name", org.name), ("id", org.id), *(("alias", a) for a in org.aliases))
+        yield "organization", org.id, org.name, f"taxo list --org {org.id}", fields
+    citing: dict[str, str] = {}  # a source -> the first card that cites it, for 'what to run next'
+    for m in catalog.models.values():
+        for ident in queries.model_source_ids(m):
+            citing.setdefault(ident, m.id)
+    for f in catalog.families.values():
+        for ident in f.sources:
+            citing.setdefault(ident, f.id)
+    for source in catalog.sources.values():
+        command = f"taxo sources {citing[source.id]}" if source.id in citing else source.url
+        yield "source", source.id, source.title, command, (("title", source.title), ("url", source.url))
 
 
 class _Scorer:

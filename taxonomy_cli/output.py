@@ -96,6 +96,7 @@ def emit(view: View, chosen: str = "auto", pager: bool = False) -> None:
     elif view.table:
         table = view.table()
         emit_listing("table" if fmt == "table" else "plain", table.columns, table.rows, table.styles, table.optional,
+                     table.whole,
                      pager)  # fmt: skip
     else:  # a format this view cannot be drawn in: the command's options should not have offered it
         emit_json(view.data())
@@ -358,13 +359,14 @@ def emit_picture(lines: Sequence[Line], rich: bool, pager: bool = False) -> None
         emit_plain(picture_text(lines), pager)
 
 
-def emit_listing(fmt: str, columns, rows, styles=None, optional=(), pager: bool = False) -> None:
-    """Rows in a listing format: table (rich, `optional` columns dropped to fit), plain, csv or markdown."""
+def emit_listing(fmt: str, columns, rows, styles=None, optional=(), whole=(), pager: bool = False) -> None:
+    """Rows in a listing format: table (rich, `optional` columns dropped to fit, `whole` ones never broken), plain,
+    csv or markdown."""
     from taxonomy_cli import tabular
 
     if fmt == "table":
         console = make_console()
-        table = tabular.rich_table(columns, rows, styles, width=console.width, optional=optional)
+        table = tabular.rich_table(columns, rows, styles, width=console.width, optional=optional, whole=whole)
         emit_renderable(table, pager, console)
     elif fmt == "csv":
         emit_plain(tabular.to_csv(columns, rows), pager)

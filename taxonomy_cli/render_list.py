@@ -213,7 +213,7 @@ def list_view(catalog: Callable[[], Catalog], listed: Sequence, matched: int, ex
         rows = tuple(list_row(catalog(), m) for m in shown)
         kept = {FILTER_COLUMNS[f] for f in filtered if f in FILTER_COLUMNS}  # what the user filtered on stays
         optional = tuple(c for c in LIST_OPTIONAL if c not in kept)
-        return Table(LIST_COLUMNS, rows, tuple(list_styles(m) for m in shown), optional)
+        return Table(LIST_COLUMNS, rows, tuple(list_styles(m) for m in shown), optional, whole=("id",))
 
     notes = exclusion_notes(excluded)
     if not matched:
@@ -236,7 +236,8 @@ def search_view(query: str, hits: Sequence[Hit], limit: int) -> View:
     rows = tuple(hit_row(h) for h in shown)
     return View(
         lambda: search_data(query, shown, len(hits)),
-        table=lambda: Table(SEARCH_COLUMNS, rows, tuple(hit_styles(h) for h in shown), SEARCH_OPTIONAL),
+        table=lambda: Table(SEARCH_COLUMNS, rows, tuple(hit_styles(h) for h in shown), SEARCH_OPTIONAL,
+                            whole=("command",)),
         csv=lambda: Table(SEARCH_CSV_COLUMNS, rows),
         notes=notes,
     )

@@ -74,15 +74,15 @@ def _is_number(value: object) -> bool:
     return value is None or (isinstance(value, (int, float)) and not isinstance(value, bool))
 
 
-def fit_columns(columns: Columns, rows: Rows, width: int, optional: Sequence[str] = (), cap: int = 18) -> list:
+def fit_columns(columns: Columns, rows: Rows, width: int, optional: Sequence[str] = (), cap: int = 18,
+                whole: Sequence[str] = ()) -> list:  # fmt: skip
     """The columns that fit `width`: drop `optional` keys, first named first, until each column left can show at
     least `cap` characters (or its widest cell) without squeezing the others to a letter per line."""
     kept = list(columns)
     for key in (None, *optional):
         if key is not None:
             kept = [c for c in kept if c[0] != key]
-        needed = sum(_useful(c, rows, 10**6 if c == columns[0] and c[0] not in optional else cap) + 3
-                     for c in kept) + 1  # the key column (first, not optional) counts whole  # fmt: skip
+        needed = sum(_useful(c, rows, 10**6 if c[0] in whole else cap) + 3 for c in kept) + 1  # `whole` ones in full
         if needed <= width:
             break
     return kept
@@ -101,6 +101,7 @@ def rich_table(
     title: str = "",
     width: int | None = None,
     optional: Sequence[str] = (),
+    whole: Sequence[str] = (),
 ):
     """A rich Table of inert Text cells that folds long cells to fit the console; `styles` colour cells per row.
 
@@ -111,7 +112,7 @@ def rich_table(
     from rich.table import Table
     from rich.text import Text
 
-    shown = fit_columns(columns, rows, width, optional) if width else list(columns)
+    shown = fit_columns(columns, rows, width, optional, whole=whole) if width else list(columns)
     hidden = [label for key, label in columns if (key, label) not in shown]
     caption = f"hidden at this width: {', '.join(hidden)} (--format plain shows all)" if hidden else None
     table = Table(
@@ -123,7 +124,7 @@ def rich_table(
     )
     for key, label in shown:
         right = bool(rows) and all(_is_number(row.get(key)) for row in rows)
-        if (key, label) == tuple(columns[0]) and key not in optional:  # the key (an id): never broken mid-word
+        if key in whole:  # an id, a command to copy: never broken mid-word, whatever else must fold
             longest = max((len(cell(row.get(key))) for row in rows), default=len(label))
             table.add_column(Text(inert(label)), no_wrap=True, min_width=min(max(longest, len(label)), (width or 80) // 2))
             continue

@@ -566,3 +566,13 @@ def test_a_narrow_table_keeps_the_filtered_column_and_whole_ids(taxo, columns, a
     first_cells = {line.split()[0] for line in lines if line.startswith("  ") and line.split()}
     assert ids <= first_cells  # every id whole on its line
     assert max(len(line.rstrip()) for line in lines) <= int(columns)
+
+
+def test_search_finds_organisations_and_sources_with_what_to_run_next(taxo):
+    hits = taxo.json("search", "hugging face")["hits"]
+    assert hits[0]["kind"] == "organization" and hits[0]["command"] == "taxo list --org hugging-face"
+    hits = taxo.json("search", "textbooks are all you need")["hits"]
+    assert hits[0]["kind"] == "source" and hits[0]["field"] == "title"
+    assert hits[0]["command"] == "taxo sources phi-1"
+    hits = taxo.json("search", "arxiv.org/abs/2310.06825")["hits"]
+    assert hits[0]["kind"] == "source" and hits[0]["command"] == "taxo sources mistral-7b"
