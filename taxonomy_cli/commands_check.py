@@ -9,6 +9,7 @@ from typing import Annotated, Optional
 import typer
 
 from taxonomy_cli.cli_base import PagerOption, _catalog, app
+from taxonomy_cli.records import FINDING_VERDICTS
 
 
 class CheckFormat(str, Enum):
@@ -19,12 +20,8 @@ class CheckFormat(str, Enum):
     GITHUB = "github"
 
 
-class FailOn(str, Enum):
-    WRONG = "wrong"
-    UNSUPPORTED = "unsupported"
-    IMPRECISE = "imprecise"
-    CONTESTED = "contested"
-    NEVER = "never"
+# --fail-on: the verdicts, most serious first (one list: records.FINDING_VERDICTS), or never.
+FailOn = Enum("FailOn", {v.upper(): v for v in (*FINDING_VERDICTS, "never")}, type=str)
 
 
 @app.command()
@@ -60,7 +57,6 @@ def check(
     from taxonomy_cli import check_judge, check_text, render_check
     from taxonomy_cli.errors import ExitCode, UsageError
     from taxonomy_cli.output import emit
-    from taxonomy_cli.records import FINDING_VERDICTS
 
     if not paths:
         if sys.stdin is None or sys.stdin.isatty():
