@@ -235,7 +235,8 @@ def cache_document(root: str, rows: tuple[tuple[CachedModel, Inspection | None],
             inspect_queries.summary(inspection) + (f" ({inspection.match.model})" if inspection.match else ""),
             render_card.parameters_display(model.parameters),
             model.stage.value,
-            ", ".join(m.category for m in queries.classify(inspection.catalog, model)) or "no category",
+            ", ".join(c + (" (contested)" if word == "contested" else "")
+                      for c, word in queries.categories_of(inspection.catalog, model)) or "no category",  # fmt: skip
         ]
         fields.append(Field(entry.repo, " · ".join(parts)))
     count = len(rows)

@@ -347,7 +347,7 @@ def test_mistral_gguf_matches_the_catalogue_quantised(taxo, tmp_path):
     assert data["match"]["how"].startswith("by name: 'mistralai_mistral-7b-v0.1' (GGUF metadata: general.name)")
     assert "confirmed by the parameter count (the same)" in data["match"]["how"]
     assert data["stage"] == "base"
-    assert [c["id"] for c in data["categories"]] == ["foundation", "slm"]
+    assert [c["id"] for c in data["categories"]] == ["foundation", "llm", "slm"]  # llm, slm: contested
     assert data["facts_from"]["parameters"] == "file" and data["facts_from"]["released"] == "catalogue"
     assert data["released"] == "2023-09-27" and data["license"] == "Apache-2.0"
     card = taxo("inspect", str(path))
@@ -470,13 +470,13 @@ def test_hf_cache_lists_each_model_one_row(taxo, tmp_path, monkeypatch):
     assert tiny["parameters"] == TINY_COUNT and tiny["stage"] == "chat" and tiny["revision"] == "a" * 40
     assert tiny["categories"] == ["foundation", "slm", "chat"]  # a tuned model: foundation-adapted
     mistral = rows["mistralai/Mistral-7B-v0.1"]
-    assert mistral["catalogue_id"] == "mistral-7b" and mistral["categories"] == ["foundation", "slm"]
+    assert mistral["catalogue_id"] == "mistral-7b" and mistral["categories"] == ["foundation", "llm", "slm"]
     assert rows["evil/broken"]["error"].startswith("model.safetensors: not a safetensors file, or a hostile one")
     assert rows["empty/download"]["error"] == "no snapshot: the download never completed"
     assert "taxo: note: 2 cached models could not be read: see their rows" in result.stderr
     plain = taxo("inspect", "--hf-cache").stdout
     assert plain.startswith("Hugging Face cache (4 models)\n")
-    assert "acme/Tiny-Llama-Chat:" in plain and "Mistral 7B (mistral-7b) · 7.24B · base · foundation, slm" in plain
+    assert "acme/Tiny-Llama-Chat:" in plain and "Mistral 7B (mistral-7b) · 7.24B · base · foundation, llm (contested), slm (contested)" in plain
     assert snapshot(root) == before
 
 
