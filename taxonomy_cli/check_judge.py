@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 from taxonomy_cli import queries
-from taxonomy_cli.check_text import TABLE_RULE, Article, Claim, Names, Reader, sentences
+from taxonomy_cli.check_text import TABLE_RULE, Article, Claim, Names, Reader, gate_word, sentences
 from taxonomy_cli.phrases import compile_phrase, first_words
 from taxonomy_cli.records import Catalog, Family, Model, Myth, Quantity, Status
 from taxonomy_cli.units import short_context, short_count
@@ -22,6 +22,9 @@ from taxonomy_cli.wording import short_name, with_article
 _TOLERANCE_CUES = {"parameters": "parameters", "active_parameters": "active-parameters",
                    "context_length": "context-length", "training_tokens": "training-tokens"}  # fmt: skip
 _WORDS = re.compile(r"[^\W_]+")
+# Typographic dashes, spaces and apostrophes read as the plain ones, one character for one (columns stay true).
+_PLAIN = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2212": "-", "\u00a0": " ", "\u202f": " ",
+                        "\u2009": " ", "\u2007": " ", "\u2019": "'"})  # fmt: skip
 FIELD_NAMES = {"parameters": "parameter count", "active_parameters": "active parameters", "context_length": "context window",
           "training_tokens": "training data", "released": "release date", "organization": "maker",
           "license": "licence", "open_source": "licence", "category": "category", "architecture": "architecture",
@@ -44,6 +47,34 @@ class Finding(NamedTuple):
     sentence_start: int = 0  # 0-based column where the quoted sentence starts in its line
 
 
+def myth_gate_word(pattern: str, common: frozenset[str]) -> str:
+    """The word of a myth's pattern a sentence must hold for the pattern to match in it: its first word that is not
+    all common words ('all|every Gemma 3 model' -> 'Gemma'), so that the pattern is tried only in the few
+    sentences that can hold it."""
+    words = [w for w in pattern.split() if w != "*"]
+    return next((w for w in words if not all(lead in common for lead in first_words(w))), words[0])
+
+
+def _gate(word: str) -> tuple[tuple[str, frozenset[str]], ...]:
+    """For each alternative of a gate word: its leading letters or digits (the key a sentence's words are looked
+    up by) and all its letter-and-digit runs ('GPT-4' -> 'gpt', {'gpt', '4'}), which the sentence must hold too:
+    'GPT-4' is not tried where only 'GPT-4o' is written."""
+    gates = []
+    for alternative, lead in zip(word.split("|"), first_words(word)):
+        runs = frozenset(_WORDS.findall(alternative.lower()))
+        gates.append((lead, runs if lead in runs else frozenset()))
+    return tuple(gates)
+
+
+MAX_SENTENCES = 20_000  # per file, read for claims: a file whose lines name models more often is no article
+
+
+class Cut(NamedTuple):
+    """The end of a file's findings when the file was not read to its end, and why."""
+
+    why: str
+
+
 class Checker:
     """Everything needed to check articles against one catalogue, built once per run."""
 
@@ -51,20 +82,26 @@ class Checker:
         self.catalog = catalog
         common = frozenset(w.casefold() for w in catalog.cues["common-words"].words) if "common-words" in catalog.cues else frozenset()
         self.reader = Reader(catalog, Names(queries.name_index(catalog), common))
-        self.myths: dict[str, list[tuple[Myth, object]]] = {}  # a pattern's first words -> the myth and pattern
+        self.licences: dict[str, object] = {}  # model id -> its License (or None), as asked for
+        # a pattern's gate word (each alternative's lead) -> the myth, the pattern and the runs the sentence must hold
+        self.myths: dict[str, list[tuple[Myth, object, frozenset[str]]]] = {}
         for myth in catalog.myths.values():
             for pattern in myth.patterns:
                 compiled = compile_phrase(pattern)
-                for word in first_words(pattern):
-                    self.myths.setdefault(word, []).append((myth, compiled))
+                for lead, runs in _gate(myth_gate_word(pattern, common)):
+                    self.myths.setdefault(lead, []).append((myth, compiled, runs))
         # The words a line must hold for anything in it to be looked at: a name's first word, a myth's first word.
-        self.words = frozenset(self.reader.names.gates) | frozenset(self.myths)
+        self.words = frozenset(gate_word(w) for w in (*self.reader.names.gates, *self.myths))
 
-    def findings(self, article: Article) -> Iterator[Finding]:
-        """Each finding of an article, in reading order."""
+    def findings(self, article: Article) -> Iterator[Finding | Cut]:
+        """Each finding of an article, in reading order; a Cut last when the article is too dense to read whole."""
         columns: list[str | None] | None = None  # the current table's fields, by column
-        for sentence in sentences(article, self.words):
-            text = sentence.text
+        for count, sentence in enumerate(sentences(article, self.words)):
+            if count == MAX_SENTENCES:
+                yield Cut(f"more than {MAX_SENTENCES:,} sentences or table rows name models: read up to line "
+                          f"{sentence.line - 1:,}")  # fmt: skip
+                return
+            text = sentence.text if sentence.text.isascii() else sentence.text.translate(_PLAIN)  # read; quoted as is
             is_row = text.lstrip().startswith("|")
             if is_row and sentence.line < len(article.lines) and TABLE_RULE.match(article.lines[sentence.line]):
                 columns = self.reader.columns(text)  # a heading row: the next line is |---|
@@ -75,7 +112,8 @@ class Checker:
                 continue
             found: list[Finding] = []
             spans: list[tuple[int, int]] = []
-            candidates = {id(p): (m, p) for w in set(_WORDS.findall(text.lower())) for m, p in self.myths.get(w, ())}
+            held = set(_WORDS.findall(text.lower()))
+            candidates = {id(p): (m, p) for w in held for m, p, runs in self.myths.get(w, ()) if runs <= held}
             for myth, pattern in candidates.values():
                 match = pattern.search(text)
                 if match and not any(s < match.end() and match.start() < e for s, e in spans):
@@ -135,8 +173,11 @@ class Checker:
         fact = f"{show(quantity.value)} ({quantity.status.value})" + "".join(
             f" or {show(a.value)} ({a.status.value})" for a in quantity.alternatives if a.value)  # fmt: skip
         verdict = "imprecise" if off <= close else "wrong"
-        return (verdict, fact, f"{model.name}'s {name} is {fact}; the article says {claim.text.strip()} "
-                f"({off:.0%} off)", quantity.sources)  # fmt: skip
+        nearest = min(values, key=lambda value: abs(claim.value - value))
+        ratio = claim.value / nearest
+        how = f"{ratio:.0f}× too high" if ratio >= 2 else f"{1 / ratio:.0f}× too low" if ratio <= 0.5 else f"{off:.0%} off"
+        return (verdict, fact, f"{model.name}'s {name} is {fact}; the article says {claim.text.strip()} ({how})",
+                quantity.sources)  # fmt: skip
 
     def _released(self, claim: Claim, model: Model):  # noqa: ANN202
         if model.released is None:
@@ -172,7 +213,7 @@ class Checker:
                 model.sources[:1])  # fmt: skip
 
     def _license(self, claim: Claim, model: Model):  # noqa: ANN202
-        licence = queries.license_of(self.catalog, model)
+        licence = self._license_of(model)
         if model.license is None:
             return ("wrong", f"weights {model.weights.value}: no licence",
                     f"{model.name}'s weights are not released ({model.weights.value}), so no licence applies to them",
@@ -189,7 +230,7 @@ class Checker:
             return ("wrong", f"weights {model.weights.value}",
                     f"{model.name}'s weights are not released ({model.weights.value}): it is not open source",
                     model.sources[:1])  # fmt: skip
-        licence = queries.license_of(self.catalog, model)
+        licence = self._license_of(model)
         if licence is None or licence.terms.value == "osi":
             return None
         return ("imprecise", f"open weights under {licence.name} ({licence.terms.value})",
@@ -230,14 +271,19 @@ class Checker:
             first = min((m for m in members if m.released), key=lambda m: m.released.date, default=None)
             return self._released(claim, first) if first else None
         if members and claim.field == "organization":
-            return self._organization(claim, members[0])
-        if not members or claim.field not in ("category", "output", "architecture"):
+            judged = self._organization(claim, members[0])
+            return judged and (*judged[:2], judged[2].replace(members[0].name, family.name, 1), judged[3])
+        if not members:
             return None
         judged = [self._verdict(claim._replace(subject=m)) for m in members]
         verdicts = {j[0] if j else "right" for j in judged}
-        if verdicts == {"wrong"}:
+        if len(verdicts) == 1 and verdicts != {"right"} and (claim.field not in ("category", "architecture")
+                                                             or verdicts == {"wrong"}):  # fmt: skip
+            # the same finding for every model of the family ('Llama 2 has a 100K context window': each has 4K)
             first = judged[0]
-            return "wrong", first[1], f"every model of the {family.name} family: {first[2]}", first[3]
+            return first[0], first[1], f"every model of the {family.name} family: {first[2]}", first[3]
+        if claim.field not in ("category", "output", "architecture"):
+            return None
         if claim.field == "category" and "contested" in verdicts or len(verdicts) > 1 and "right" in verdicts:
             if claim.field != "category":
                 return None
@@ -245,6 +291,12 @@ class Checker:
                     f"within the {family.name} family the verdicts differ: taxo compare {family.id} "
                     f"{claim.value}", ())  # fmt: skip
         return None
+
+    def _license_of(self, model: Model):  # noqa: ANN202 - License | None
+        """queries.license_of, once per model a run (a docs tree names the same models again and again)."""
+        if model.id not in self.licences:
+            self.licences[model.id] = queries.license_of(self.catalog, model)
+        return self.licences[model.id]
 
     def _maker(self, model: Model) -> str:
         org = self.catalog.organizations.get(model.organization)

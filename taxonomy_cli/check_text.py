@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from pathlib import Path
 from typing import NamedTuple
 
 from taxonomy_cli.names import normalise
@@ -151,9 +150,83 @@ def _decode(path: str, data: bytes) -> Article | Unreadable:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         return Unreadable(path, f"not UTF-8 text (byte {exc.start + 1})")
-    if path.lower().endswith((".html", ".htm")):
-        text = _TAG.sub(lambda m: " " * len(m.group()), text)  # tags blanked: lines and columns stay put
-    return Article(path, tuple(text.splitlines()))
+    lower = path.lower()
+    if lower.endswith((".html", ".htm")):
+        text = _TAG.sub(lambda m: " " * len(m.group()), _blank_html_code(text))  # tags blanked: lines and columns
+        return Article(path, tuple(text.splitlines()))  # stay put
+    lines = text.splitlines()
+    return Article(path, tuple(_blank_rst_literals(lines) if lower.endswith(".rst") else _blank_fences(lines)))
+
+
+# -- code is not prose: a linter of prose skips it (a comment in a shell example is no claim) ------------------------
+
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_CODE_TAGS = ("pre", "script", "style", "textarea")  # not inline <code>: a model id in running text is prose
+_CODE_OPEN = re.compile(r"<(" + "|".join(_CODE_TAGS) + r")\b[^>\n]{0,2000}>", re.IGNORECASE)
+
+
+def _blank_fences(lines: list[str]) -> list[str]:
+    """Markdown's fenced code blocks (``` or ~~~, closed by the same fence or the end) as empty lines."""
+    fence = None
+    out = []
+    for line in lines:
+        match = _FENCE.match(line)
+        if fence is None:
+            if match:
+                fence = match.group(1)
+                out.append("")
+            else:
+                out.append(line)
+            continue
+        closing = match.group(1) if match else ""
+        if closing[:1] == fence[0] and len(closing) >= len(fence) and not line.strip().strip(fence[0]):
+            fence = None
+        out.append("")
+    return out
+
+
+_RST_CODE = re.compile(r"\.\.\s+(?:code-block|code|sourcecode|highlight|raw|math|parsed-literal)::", re.IGNORECASE)
+
+
+def _blank_rst_literals(lines: list[str]) -> list[str]:
+    """reStructuredText's literal blocks (after a paragraph ending in '::', a code-block directive...) as empty
+    lines: the indented lines that follow, up to a line indented no more than the one that opened the block."""
+    out = []
+    opener: int | None = None  # the indentation of the line that opened a literal block
+    for line in lines:
+        stripped = line.strip()
+        indent = len(line) - len(line.lstrip())
+        if opener is not None and stripped:
+            if indent > opener:
+                out.append("")
+                continue
+            opener = None
+        elif opener is not None:
+            out.append("")
+            continue
+        out.append(line)
+        if (stripped.endswith("::") and not stripped.startswith(".. _")) or _RST_CODE.match(stripped):
+            opener = indent
+    return out
+
+
+def _blank_html_code(text: str) -> str:
+    """The content of <pre>, <script>, <style> and <textarea> elements as spaces (newlines kept); an
+    unclosed one runs to the end. One pass: each element's end is looked for once."""
+    pieces = []
+    at = 0
+    lowered = text.lower()
+    while True:
+        match = _CODE_OPEN.search(text, at)
+        if match is None:
+            break
+        close = lowered.find("</" + match.group(1).lower(), match.end())
+        end = len(text) if close < 0 else close
+        pieces.append(text[at : match.end()])
+        pieces.append(re.sub(r"[^\n]", " ", text[match.end() : end]))
+        at = end
+    pieces.append(text[at:])
+    return "".join(pieces)
 
 
 # -- sentences, mentions ---------------------------------------------------------------------------------------------
@@ -172,15 +245,65 @@ def sentences(article: Article, words: frozenset[str] | None = None) -> Iterator
         if line.lstrip().startswith("|"):
             yield Sentence(number, 0, line)
             continue
-        if words is not None and words.isdisjoint(_TOKEN.findall(line.lower())):
-            continue
+        if words is not None and len(line) <= 20 * MAX_SENTENCE and words.isdisjoint(line_words(line)):
+            continue  # (a longer line is gated sentence by sentence: its words at once could take much memory)
         at = 0
-        for match in _SENTENCE_END.finditer(line):
-            if match.start() > at and (words is None or not words.isdisjoint(_TOKEN.findall(line[at : match.start()].lower()))):
-                yield Sentence(number, at, line[at : match.start()])
-            at = match.end()
-        if at < len(line) and (words is None or not words.isdisjoint(_TOKEN.findall(line[at:].lower()))):
-            yield Sentence(number, at, line[at:])
+        for end in (*(m.start() for m in _SENTENCE_END.finditer(line)), len(line)):
+            for start, stop in _pieces(line, at, end):
+                if words is None or not words.isdisjoint(line_words(line[start:stop])):
+                    yield Sentence(number, start, line[start:stop])
+            at = end
+            while at < len(line) and line[at].isspace():
+                at += 1
+
+
+MAX_SENTENCE = 1_000  # characters: a longer run without a sentence end is no prose; it is read in pieces
+
+
+def _pieces(line: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """A sentence's span, or, when it is longer than MAX_SENTENCE, pieces of it broken at spaces (so that no
+    hostile line makes the work or a finding's quote grow with the square of its length)."""
+    while end - start > MAX_SENTENCE:
+        cut = line.rfind(" ", start + MAX_SENTENCE // 2, start + MAX_SENTENCE)
+        cut = cut if cut > start else start + MAX_SENTENCE
+        yield start, cut
+        start = cut
+    if end > start:
+        yield start, end
+
+
+_SPACES = str.maketrans({c: " " for c in "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~\x7f" + "".join(map(chr, range(32)))})
+
+
+def line_words(line: str) -> list[str]:
+    """A line's words, lower case, split at spaces and ASCII punctuation: at C speed for an ASCII line (most lines
+    of most docs), by the word pattern otherwise. Names and myths gate lines by the first token of their words
+    split the same way (`gate_word`), so a line this skips holds none of them."""
+    if line.isascii():
+        return line.lower().translate(_SPACES).split()
+    return [piece for word in _TOKEN.findall(line.lower()) for piece in word.translate(_SPACES).split()]
+
+
+def gate_word(word: str) -> str:
+    """The word a line must hold (as `line_words` splits it) when it holds `word`: its first piece."""
+    pieces = line_words(word)
+    return pieces[0] if pieces else word.lower()
+
+
+def first_pieces(phrases: Sequence[str]) -> frozenset[str] | None:
+    """The words (as `line_words` splits them) a text must hold to hold any of the phrases, or None when a
+    phrase starts with no letter or digit (then every text may)."""
+    firsts = set()
+    for phrase in phrases:
+        pieces = line_words(phrase)
+        if not pieces or not phrase.lstrip()[:1].isalnum():
+            return None
+        firsts.add(pieces[0])
+    return frozenset(firsts)
+
+
+def _may(words: frozenset[str] | set[str], firsts: frozenset[str] | None) -> bool:
+    return firsts is None or not firsts.isdisjoint(words)
 
 
 def _key(words: Sequence[str]) -> str:
@@ -233,10 +356,10 @@ class Names:
             if joined is None:  # whether each word may run on into the next as one name
                 joined = [_joinable(text[tokens[k][1] : tokens[k + 1][0]]) for k in range(len(tokens) - 1)]
             match = None
-            n = 1
-            while n < longest and i + n < len(tokens) and joined[i + n - 1]:
-                n += 1
-            for n in range(n, 0, -1):
+            most = 1
+            while most < longest and i + most < len(tokens) and joined[i + most - 1]:
+                most += 1
+            for n in range(most, 0, -1):
                 record = self.keys.get(_key(t[2] for t in tokens[i : i + n]))
                 if record is not None:
                     start, end = tokens[i][0], tokens[i + n - 1][1]
@@ -303,11 +426,26 @@ class Reader:
             "parameters": _right_after(words.get("parameters", ("parameters",))),
             "model": _right_after(words.get("parameters", ("parameters",)), words.get("model-word", ("model",))),
         }
+        compared = words.get("comparison", ())
+        self.compared_anywhere = _phrase(compared) if compared else None
+        part = words.get("part-of-model", ())
+        self.part_before = re.compile(r"(?<![\w])(?:" + _alternatives(part) + r")\b[^.;]{0,12}$",
+                                      re.IGNORECASE) if part else None  # fmt: skip
+        self.part_after = re.compile(r"[\s\-]*(?:" + _alternatives(part) + r")(?![\w])",
+                                     re.IGNORECASE) if part else None  # fmt: skip
+        self.active_after = re.compile(r"[\s\-,]*(?:" + _alternatives(words.get("active-parameters", ("active",)))
+                                       + r")(?![\w])", re.IGNORECASE)  # fmt: skip
+        context = words.get("context-length", ("context",))
+        self.context_before = re.compile(r"(?<![\w])(?:" + _alternatives(context) + r")[\s:=]*(?:(?:of|is|was|"
+                                         r"up to|to|at)\s+)?(?:(?:about|around|roughly|approximately|over|up to)\s+)?$",
+                                         re.IGNORECASE)  # fmt: skip
         made_by = words.get("made-by", ("by",))
         self.made_by_end = re.compile(r"(?<![\w])(?:" + _alternatives(made_by) + r")\s*$", re.IGNORECASE)
-        self.kinds: list[tuple[ClaimCue, re.Pattern[str]]] = [
-            (cue, self.cue[ident]) for ident, cue in cues.items() if cue.category or cue.architecture or cue.output
-        ]
+        self.kinds: list[tuple[ClaimCue, re.Pattern[str], frozenset[str] | None]] = [
+            (cue, self.cue[ident], first_pieces(cue.words)) for ident, cue in cues.items()
+            if cue.category or cue.architecture or cue.output
+        ]  # fmt: skip
+        self.open_source_firsts = first_pieces(words.get("open-source", ()))
         organizations = {}
         for org in catalog.organizations.values():
             for name in (org.name, *org.aliases):
@@ -316,6 +454,7 @@ class Reader:
         self.organizations = organizations
         words = {name for org in catalog.organizations.values() for name in (org.name, *org.aliases)}
         self.organization_names = _phrase(sorted(words)) if words else None
+        self.organization_firsts = first_pieces(sorted(words))
         licences = {}
         for licence in catalog.licenses.values():
             for name in (licence.id, licence.name, *licence.aliases):
@@ -325,6 +464,13 @@ class Reader:
         licence_words = {n for lic in catalog.licenses.values() for n in (lic.id, lic.name, *lic.aliases)
                          if len(normalise(n)) >= 3}  # fmt: skip
         self.licence_names = _phrase(sorted(licence_words)) if licence_words else None
+        self.licence_firsts = first_pieces(sorted(licence_words))
+
+    def compared(self, sentence: str, mention: Mention, since: int = 0) -> bool:
+        """Whether a name is brought in for comparison ('smaller than BERT', 'up from GPT-4', 'unlike GPT-3',
+        'doubled the context of LLaMA'): a comparison word in the 30 characters before it (after `since`)."""
+        pattern = self.compared_anywhere
+        return bool(pattern and pattern.search(sentence, max(since, mention.start - 30), mention.start))
 
     def debunks(self, text: str) -> bool:
         pattern = self.cue.get("debunk")
@@ -337,9 +483,19 @@ class Reader:
         found: list[Claim] = []
         taken = [(m.start, m.end) for m in mentions]  # a number inside a name is the name ('Mistral 7B')
 
-        def subject_of(at: int) -> Model | Family:
+        def subject_of(at: int) -> Model | Family | None:
+            """The model a figure at `at` is about: the last one named before it ('GPT-4's 8K': GPT-4), or none
+            where a comparison comes between ('40% smaller than BERT-Base, with 66M': DistilBERT's or BERT's?)."""
             before = [m for m in mentions if m.end <= at]
-            return (before[-1] if before else min(mentions, key=lambda m: m.start)).record
+            if not before:
+                return min(mentions, key=lambda m: m.start).record
+            last = before[-1]
+            if sentence.startswith(("'s", "’s"), last.end) and at - last.end <= 6:
+                return last.record
+            if self.compared(sentence, last, before[-2].end if len(before) > 1 else 0) or (
+                    self.compared_anywhere and self.compared_anywhere.search(sentence, last.end, at)):
+                return None  # whose figure, the subject's or the other model's? Say nothing
+            return last.record
 
         for match in _NUMBER.finditer(sentence):
             if any(s <= match.start() < e for s, e in taken):
@@ -348,8 +504,9 @@ class Reader:
             if field is None:
                 continue
             value = _number_value(match.group(1), match.group(2), field)
-            if value is not None:
-                found.append(Claim(subject_of(match.start()), field, match.start(), match.end(), match.group(), value))
+            subject = subject_of(match.start())
+            if value is not None and subject is not None:
+                found.append(Claim(subject, field, match.start(), match.end(), match.group(), value))
                 taken.append((match.start(), match.end()))
         released = self.cue.get("released")
         if released and released.search(sentence):
@@ -357,13 +514,19 @@ class Reader:
                 if any(s <= match.start() < e for s, e in taken):
                     continue
                 date = _date_value(match)
-                if date:
-                    found.append(Claim(subject_of(match.start()), "released", match.start(), match.end(),
-                                       match.group(), date))  # fmt: skip
+                subject = subject_of(match.start())
+                named = [m for m in mentions if m.end <= match.start()]
+                document = self.cue.get("document")
+                if document and document.search(sentence, named[-1].end if named else 0, match.start()):
+                    continue  # 'BLOOM's paper came out in November 2022': a paper's date, not the model's
+                if date and subject is not None:
+                    found.append(Claim(subject, "released", match.start(), match.end(), match.group(), date))
                     break
-        found += self._maker(sentence, mentions)
-        found += self._licence(sentence, mentions)
-        found += self._kinds(sentence, mentions)
+        words = set(line_words(sentence))  # the costlier searches run only where their words are
+        if _may(words, self.organization_firsts):
+            found += self._maker(sentence, mentions)
+        found += self._licence(sentence, mentions, words)
+        found += self._kinds(sentence, mentions, words)
         return found
 
     def columns(self, row: str) -> list[str | None]:
@@ -423,15 +586,32 @@ class Reader:
             return bool(pattern and pattern.search(text))
 
         tokens_after = self.after["tokens"].match(after)
+        if not unit and not tokens_after:  # a bare number: only a context window, right after the words
+            bare = match.group(1)
+            year = len(bare) == 4 and bare[:2] in ("19", "20")
+            return "context_length" if not year and self.context_before.search(before) else None
         if cue("context-length", near) and (tokens_after or unit in ("k", "m", "thousand", "million", "")):
-            return "context_length" if unit or tokens_after or int(match.group(1).replace(",", "").split(".")[0]) >= 512 else None
+            if unit or tokens_after:
+                return "context_length"
+            # a bare number is a context window only right after the words ('a context window of 4,096'), and a
+            # year never is ('released in December 2023, reads a 32K context')
+            bare = match.group(1)
+            year = len(bare) == 4 and bare[:2] in ("19", "20")
+            return "context_length" if not year and self.context_before.search(before) else None
         if tokens_after and cue("training-tokens", sentence):
             return "training_tokens"
         if unit in ("t", "b", "m", "trillion", "billion", "million"):
+            if self.part_before and (self.part_before.search(before) or self.part_after.match(after)):
+                return None  # a part of the model: 'eight experts, each with about 7B parameters'
             if self.after["active"].match(after) or cue("active-parameters", before[-12:]):
                 return "active_parameters"
-            if self.after["parameters"].match(after) or self.after["model"].match(after):
-                return "parameters"
+            said = self.after["parameters"].match(after) or self.after["model"].match(after)
+            if said:
+                rest = after[said.end() :]
+                if self.part_after and self.part_after.match(rest):
+                    return None  # '7B parameters per expert'
+                return "active_parameters" if self.active_after.match(rest) else "parameters"  # '13B parameters
+            #   per token' is the active count
         return None
 
     def _maker(self, sentence: str, mentions: list[Mention]) -> list[Claim]:
@@ -457,28 +637,28 @@ class Reader:
                                         match.group(), org))  # fmt: skip
         return claims
 
-    def _licence(self, sentence: str, mentions: list[Mention]) -> list[Claim]:
+    def _licence(self, sentence: str, mentions: list[Mention], words: set[str]) -> list[Claim]:
         claims = []
-        if self.licence_names:
+        if self.licence_names and _may(words, self.licence_firsts):
             for match in self.licence_names.finditer(sentence):
                 preceding = [m for m in mentions if m.end <= match.start()]
                 if preceding:
                     claims.append(Claim(preceding[-1].record, "license", match.start(), match.end(), match.group(),
                                         self.licences.get(normalise(match.group()))))  # fmt: skip
         open_source = self.cue.get("open-source")
-        for match in open_source.finditer(sentence) if open_source else ():
+        for match in open_source.finditer(sentence) if open_source and _may(words, self.open_source_firsts) else ():
             near = [m for m in mentions if abs(m.start - match.start()) < 60]
             if near:
                 closest = min(near, key=lambda m: abs(m.start - match.start()))
                 claims.append(Claim(closest.record, "open_source", match.start(), match.end(), match.group(), True))
         return claims
 
-    def _kinds(self, sentence: str, mentions: list[Mention]) -> list[Claim]:
+    def _kinds(self, sentence: str, mentions: list[Mention], words: set[str]) -> list[Claim]:
         """'BERT is an LLM', 'LLMs such as GPT-4 and BERT', 'BERT generates text', 'DALL-E is a diffusion model'."""
         claims = []
         copula, listing = self.cue.get("copula"), self.cue.get("listing")
-        for cue, pattern in self.kinds:
-            for match in pattern.finditer(sentence):
+        for cue, pattern, firsts in self.kinds:
+            for match in pattern.finditer(sentence) if _may(words, firsts) else ():
                 field = "category" if cue.category else "architecture" if cue.architecture else "output"
                 value = cue.category or cue.architecture or cue.output
                 subjects = []

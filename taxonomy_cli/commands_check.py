@@ -69,7 +69,7 @@ def check(
         if isinstance(article, check_text.Unreadable):
             unreadable.append(article)
         else:
-            checked.append(render_check.Checked(article.path, tuple(checker.findings(article))))
+            checked.append(render_check.checked(article.path, checker.findings(article)))
     github = output_format is CheckFormat.GITHUB
     view = render_check.check_view(checker.catalog, checked, unreadable, github)
     emit(view, "plain" if github else output_format.value, pager)

@@ -4,10 +4,11 @@ catalogue says and its source), as JSON, or as GitHub workflow annotations."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from itertools import islice
 from typing import NamedTuple
 
-from taxonomy_cli.check_judge import FIELD_NAMES, Finding
+from taxonomy_cli.check_judge import FIELD_NAMES, Cut, Finding
 from taxonomy_cli.check_text import Unreadable
 from taxonomy_cli.document import Line, View
 from taxonomy_cli.records import FINDING_VERDICTS, Catalog
@@ -20,11 +21,25 @@ QUOTE = 100  # characters of the sentence shown around a claim
 _PIECES = re.compile(r"\s*\S+|\s+")
 
 
+MAX_FINDINGS = 1_000  # per file: past this a file is not an article but a flood (the rest are not reported)
+
+
 class Checked(NamedTuple):
     """One file's findings (a file read and checked, even with no finding)."""
 
     path: str
     findings: tuple[Finding, ...]
+    cut: str = ""  # why the file was not read to its end (too many findings, too dense), or ""
+
+
+def checked(path: str, findings: Iterable[Finding | Cut]) -> Checked:
+    """A file's first MAX_FINDINGS findings (the rest are not even looked for)."""
+    first = tuple(islice(findings, MAX_FINDINGS + 1))
+    cut = next((f.why for f in first if isinstance(f, Cut)), "")
+    kept = tuple(f for f in first if isinstance(f, Finding))
+    if len(kept) > MAX_FINDINGS:
+        kept, cut = kept[:MAX_FINDINGS], f"more than {MAX_FINDINGS:,} findings: only the first {MAX_FINDINGS:,} are reported"
+    return Checked(path, kept, cut)
 
 
 def counts(checked: Sequence[Checked]) -> dict[str, int]:
@@ -155,7 +170,8 @@ def check_view(catalog: Catalog, checked: Sequence[Checked], unreadable: Sequenc
                github: bool = False) -> View:  # fmt: skip
     """`taxo check`: findings for people (coloured and folded to the width on a terminal; one line per line when
     piped, for grep), JSON for scripts, annotations for GitHub; files that could not be read are notes on stderr."""
-    notes = tuple(f"{u.path}: not checked: {u.why}" for u in unreadable)
+    notes = tuple(f"{u.path}: not checked: {u.why}" for u in unreadable) + tuple(
+        f"{c.path}: {c.cut}" for c in checked if c.cut)
     if github:
         return View(lambda: check_data(catalog, checked, unreadable), text=lambda: github_text(catalog, checked),
                     notes=notes)  # fmt: skip

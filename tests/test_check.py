@@ -8,10 +8,9 @@ import os
 from pathlib import Path
 
 import pytest
+from conftest import DATA
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from conftest import DATA
 
 ARTICLES = DATA / "articles"
 
@@ -78,10 +77,50 @@ def test_github_annotations(taxo):
 # -- what is right, what is debunked, tolerance ---------------------------------------------------------------------
 
 
-def test_the_accurate_field_guide_has_no_false_alarm(taxo):
-    result = check(taxo, str(ARTICLES / "accurate.md"), "--format", "json")
+ACCURATE = ("accurate.md", "accurate-tutorial.md", "accurate-comparison.md", "accurate-notes.md")
+
+
+def test_the_accurate_articles_raise_no_false_alarm(taxo):
+    """Four accurate articles (a field guide, a tutorial with code, a comparison with a table, notes full of
+    comparisons, per-expert and per-token figures, papers' dates): every finding on them would be a false alarm."""
+    result = check(taxo, *(str(ARTICLES / name) for name in ACCURATE), "--format", "json", "--fail-on", "contested")
+    data = json.loads(result.stdout)
+    false_alarms = [(f["line"], f["claimed"]) for file in data["files"] for f in file["findings"]]
+    assert [Path(f["path"]).name for f in data["files"]] == list(ACCURATE)
+    assert false_alarms == []
     assert result.exit_code == 0
-    assert json.loads(result.stdout)["files"][0]["findings"] == []
+
+
+def test_the_myths_listicle(taxo):
+    """Myths found through their own `patterns:` (catalogue data), and family-wide claims."""
+    result = check(taxo, str(ARTICLES / "myths-listicle.md"), "--format", "json")
+    found = [(f["line"], f["verdict"], f["subject"], f["field"], f["myth"])
+             for f in json.loads(result.stdout)["files"][0]["findings"]]  # fmt: skip
+    assert found == [
+        (3, "wrong", "dall-e", "myth", "dall-e-is-diffusion"),
+        (4, "wrong", "bloom", "myth", "bloom-released-november-2022"),
+        (5, "wrong", "deepseek-v3", "myth", "deepseek-v3-cost-5.6m"),
+        (6, "wrong", "gemma-3", "myth", "gemma-3-all-models-see-images"),
+        (7, "wrong", "gpt-2", "myth", "gpt-2-never-released"),
+        (8, "wrong", "gpt-5", "myth", "gpt-5-400k-input"),
+        (9, "wrong", "llama-2", "myth", "llama-2-34b-released"),
+        (10, "wrong", "vicuna", "myth", "vicuna-90-percent-chatgpt"),
+        (11, "wrong", "llama-2", "context_length", None),  # every Llama 2 model reads 4K
+        (12, "imprecise", "llama-3", "open_source", None),  # open weights under a licence that is not OSI
+        (13, "wrong", "mixture-of-experts", "myth", "moe-uses-all-parameters-per-token"),
+        (14, "wrong", "palm-2", "myth", "palm-2-14-7-billion-parameters"),
+    ]
+    assert result.exit_code == 5
+
+
+def test_every_myth_pattern_finds_its_own_claim():
+    """Each myth with patterns is found in its own claim sentence (a pattern that misses it is a typo)."""
+    from taxonomy_cli.phrases import compile_phrase
+    from taxonomy_cli.session import Session
+
+    myths = [m for m in Session().catalog().myths.values() if m.patterns]
+    missed = [m.id for m in myths if not any(compile_phrase(p).search(m.claim) for p in m.patterns)]
+    assert len(myths) >= 40 and missed == []
 
 
 def test_debunking_sentences_are_not_claims(taxo):
@@ -124,8 +163,26 @@ def test_debunking_sentences_are_not_claims(taxo):
         ("GPT-3 is an SLM.", [("wrong", "gpt-3", "category")]),
         ("Mistral 7B is an SLM.", [("contested", "mistral-7b", "category")]),
         ("GPT-4 is a mixture-of-experts model.", [("unsupported", "gpt-4", "architecture")]),
-        ("Llama 3.1 405B is a mixture-of-experts model.", [("wrong", "llama-3.1-405b", "architecture")]),
+        ("Llama 3.1 405B is a mixture-of-experts model.", [("wrong", "llama-3.1-405b", "myth")]),  # its myth
+        ("Llama 2 70B is a mixture-of-experts model.", [("wrong", "llama-2-70b", "architecture")]),
+        ("Llama 3.1 405B is a dense model, not a mixture-of-experts.", []),
         ("An LLM is a language model fine-tuned for conversation.", [("wrong", "llm", "myth")]),
+        ("DALL-E 2 is a diffusion model.", []),
+        ("Llama 2 has a 100K context window.", [("wrong", "llama-2", "context_length")]),  # the whole family
+        ("Llama 2 has 70 billion parameters.", []),  # true of one of its models
+        ("GPT-4 Turbo has a 128K context window, up from GPT-4's 8K.", []),  # the possessive's own figure
+        ("Llama 2 reads 4,096 tokens, up from GPT-3's 8,192-token context.", [("wrong", "gpt-3", "context_length")]),
+        ("DistilBERT is 40% smaller than BERT-Base, with 66 million parameters.", []),  # whose? say nothing
+        ("Llama 2 doubled the context of LLaMA to 4,096 tokens.", []),
+        ("Mixtral 8x7B has eight experts, each with about 7B parameters.", []),  # a part, not the whole
+        ("Mixtral 8x7B uses about 13B parameters per token.", []),  # per token: the active count
+        ("Mixtral 8x7B uses 30B parameters per token.", [("wrong", "mixtral-8x7b", "active_parameters")]),
+        ("Stable Diffusion's UNet has 860M parameters.", []),
+        ("Mixtral 8x7B, released in December 2023, reads a 32K context.", []),  # 2023 is no context window
+        ("Llama 2 70B has a context window of 4,096.", []),
+        ("Llama 2 70B has a context window of 2,048.", [("wrong", "llama-2-70b", "context_length")]),
+        ("BLOOM's paper came out in November 2022.", []),  # a paper's date
+        ("Llama 2 came in 7B, 13B and 70B sizes; a 34B version was not released.", []),
         ("Zorblax-9000 has 3 trillion parameters.", []),  # not in the catalogue: say nothing
         ("Sam Altman said the model has 2 trillion parameters.", []),  # Sam is not SAM
     ],
@@ -155,8 +212,9 @@ def test_html_is_read_without_its_tags_and_columns_stay_true(taxo):
 def test_a_folder_is_walked_for_articles_and_each_file_reported(taxo):
     result = check(taxo, str(ARTICLES), "--format", "json")
     data = json.loads(result.stdout)
-    assert [Path(f["path"]).name for f in data["files"]] == ["accurate.md", "comparison.html", "listicle.md",
-                                                             "tutorial.rst"]  # fmt: skip
+    assert [Path(f["path"]).name for f in data["files"]] == [
+        "accurate-comparison.md", "accurate-notes.md", "accurate-tutorial.md", "accurate.md", "comparison.html",
+        "listicle.md", "myths-listicle.md", "tutorial.rst"]  # fmt: skip
     assert result.exit_code == 5
 
 
@@ -219,3 +277,84 @@ def test_any_text_gives_an_answer_not_a_traceback(taxo, text):
     result = check(taxo, "-", "--format", "json", "--fail-on", "never", text=text)
     assert result.exit_code == 0, result.stderr
     json.loads(result.stdout)
+
+
+# -- code is not prose ------------------------------------------------------------------------------------------------
+
+
+def test_code_blocks_are_not_read(taxo, tmp_path):
+    claim = "GPT-4 has 170 trillion parameters."
+    (tmp_path / "fenced.md").write_text(f"Intro.\n\n```bash\n# {claim}\n```\n\n~~~~\n{claim}\n~~~~\n{claim}\n")
+    (tmp_path / "literal.rst").write_text(f"Example::\n\n    {claim}\n\n.. code-block:: text\n\n   {claim}\n\n{claim}\n")
+    (tmp_path / "page.html").write_text(f"<pre>{claim}\n{claim}</pre>\n<p>{claim}</p>\n<code>{claim}</code>\n"
+                                        f"<script>var x = '{claim}';</script>\n")  # fmt: skip
+    data = json.loads(check(taxo, str(tmp_path), "--format", "json").stdout)
+    lines = {Path(f["path"]).name: [x["line"] for x in f["findings"]] for f in data["files"]}
+    assert lines == {"fenced.md": [10], "literal.rst": [9], "page.html": [3, 4]}  # the prose, not the code blocks
+
+
+def test_an_unclosed_fence_hides_the_rest_and_an_unclosed_pre_too(taxo, tmp_path):
+    (tmp_path / "open.md").write_text("```\nGPT-4 has 170 trillion parameters.\n")
+    (tmp_path / "open.html").write_text("<pre>" + "<pre>" * 5000 + "GPT-4 has 170 trillion parameters.\n")
+    data = json.loads(check(taxo, str(tmp_path), "--format", "json").stdout)
+    assert all(f["findings"] == [] for f in data["files"])
+
+
+def test_names_with_unicode_punctuation_are_found(taxo):
+    assert findings(taxo, "DALL·E is a diffusion model.") == [("wrong", "dall-e", "myth")]
+    assert findings(taxo, "Zu Beginn: GPT‑4 hat 170 trillion parameters – sagt man.") == [("unsupported", "gpt-4", "myth")]
+
+
+def test_catalog_readme_names_every_cue_taxo_check_reads():
+    """catalog/check.yaml's cue ids are documented in catalog/README.md (the category-, architecture- and output-
+    cues as a kind)."""
+    from taxonomy_cli.session import Session
+
+    readme = (Path(__file__).resolve().parent.parent / "catalog" / "README.md").read_text(encoding="utf-8")
+    kinds = ("category-", "architecture-", "output-")
+    missing = [ident for ident in Session().catalog().cues if not ident.startswith(kinds)
+               and f"`{ident}`" not in readme and not (ident.startswith("column-") and "`column-…`" in readme)]  # fmt: skip
+    assert missing == []
+
+
+# -- bounded: a flood is cut, with a note, and no quote grows with the file ------------------------------------------
+
+
+def test_a_flood_of_findings_is_cut_with_a_note(taxo, tmp_path, monkeypatch):
+    from taxonomy_cli import render_check
+
+    monkeypatch.setattr(render_check, "MAX_FINDINGS", 10)
+    (tmp_path / "flood.md").write_text("BERT is an LLM.\n" * 50)
+    result = check(taxo, str(tmp_path / "flood.md"), "--format", "json")
+    assert len(json.loads(result.stdout)["files"][0]["findings"]) == 10
+    assert "flood.md: more than 10 findings: only the first 10 are reported" in result.stderr
+    assert result.exit_code == 5
+
+
+def test_a_file_too_dense_with_names_is_read_up_to_a_point(taxo, tmp_path, monkeypatch):
+    from taxonomy_cli import check_judge
+
+    monkeypatch.setattr(check_judge, "MAX_SENTENCES", 100)
+    (tmp_path / "dense.md").write_text("| Model | Parameters |\n| --- | --- |\n" + "| GPT-4 | 1 |\n" * 500
+                                       + "BERT is an LLM.\n")  # fmt: skip
+    result = check(taxo, str(tmp_path / "dense.md"), "--format", "json")
+    assert json.loads(result.stdout)["files"][0]["findings"] == []  # the last line is not read
+    assert "dense.md: more than 100 sentences or table rows name models: read up to line" in result.stderr
+    assert result.exit_code == 0
+
+
+def test_a_huge_line_is_read_in_pieces_and_quotes_stay_short(taxo, tmp_path):
+    (tmp_path / "line.md").write_text("GPT-4 is an LLM with 7B parameters and BERT is an LLM, " * 4000)
+    result = check(taxo, str(tmp_path / "line.md"), "--format", "json", "--fail-on", "never")
+    found = json.loads(result.stdout)["files"][0]["findings"]
+    assert found and max(len(f["quote"]) for f in found) <= 1_000
+    assert result.exit_code == 0 and "Traceback" not in result.stderr
+
+
+def test_the_pre_commit_hook_runs_taxo_check_on_prose_files():
+    import yaml
+
+    hooks = yaml.safe_load((Path(__file__).resolve().parent.parent / ".pre-commit-hooks.yaml").read_text())
+    assert hooks == [{"id": "taxo-check", "name": "taxo check", "description": hooks[0]["description"],
+                      "entry": "taxo check", "language": "python",
+                      "types_or": ["markdown", "rst", "plain-text", "html"]}]  # fmt: skip
