@@ -203,9 +203,7 @@ def search(
     """Search everything taxo knows, best match first.
 
     Models, families, organizations, architectures, terms, myths and sources; each hit says where it matched
-    and the command to run next.
-
-    Each hit says where it matched and the command that shows it. No match: exit code 3.
+    and the command to run next. An exact phrase ranks before a fuzzy fragment. No match: exit code 3.
 
     \b
     Examples:

@@ -363,7 +363,7 @@ FUZZY = 0.75  # difflib ratio at or above which two words count as a typo of eac
 class Hit:
     """A search result: what was found, where it matched, and the command that shows it."""
 
-    kind: str  # model | family | term | myth
+    kind: str  # model | family | term | myth | organization | source
     id: str
     name: str
     field: str  # where it matched: name, alias, organization, architecture, summary, myth...
@@ -373,7 +373,7 @@ class Hit:
 
 
 def search(index: dict, query: str) -> tuple[Hit, ...]:
-    """Ranked, typo-tolerant matches over names, aliases, organisations, architectures, terms and myths.
+    """Ranked, typo-tolerant matches over models, families, terms, myths, organisations and sources.
 
     `index` is `search_index(catalog)`. Only the documents it says can match are scored, by the same scorer, so the
     hits are exactly those of scoring every document."""
@@ -399,7 +399,8 @@ def search(index: dict, query: str) -> tuple[Hit, ...]:
 def search_index(catalog: Catalog) -> dict:
     """Everything search reads, so that a query needs neither the catalogue nor a pass over all of it:
 
-    - documents: (kind, id, name, command, ((field, text), ...)) for every model, family, term and myth;
+    - documents: (kind, id, name, command, ((field, text), ...)) for every model, family, term, myth,
+      organisation and source;
     - words: each word of any field -> the documents holding it;
     - names: each whole name (a name-like field's words run together: 'gpt4turbo') -> the documents holding it,
       and name_lines, all of them one per line, so that the query is found inside names at C speed;

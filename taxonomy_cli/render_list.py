@@ -19,18 +19,21 @@ LIST_COLUMNS = (
     ("organization", "Organization"),
     ("released", "Released"),
     ("parameters", "Params"),
+    ("active", "Active"),  # mixture-of-experts: parameters active per token; shown when a row has a figure
     ("context", "Context"),
     ("stage", "Stage"),
     ("weights", "Weights"),  # and what the licence allows: open · non-commercial
     ("categories", "Categories"),
 )
 
+_WITHOUT_ACTIVE = tuple(c for c in LIST_COLUMNS if c[0] != "active")  # a listing of dense models: nothing to show
+
 # Left out of a terminal table, first named first, when the terminal is too narrow for every column.
-LIST_OPTIONAL = ("categories", "context", "weights", "stage", "released", "organization", "name")
+LIST_OPTIONAL = ("active", "categories", "context", "weights", "stage", "released", "organization", "name")
 # The column that shows what each filter asked about (make_filters' keywords): never dropped when narrow.
 FILTER_COLUMNS = {"categories": "categories", "organizations": "organization", "families": "name",
                   "weights": "weights", "licenses": "weights", "commercial": "weights", "stages": "stage",
-                  "parameters": "parameters", "active": "parameters", "moe": "parameters", "since": "released",
+                  "parameters": "parameters", "active": "active", "moe": "active", "since": "released",
                   "until": "released"}  # fmt: skip
 
 # What a spreadsheet or pandas reads: one flat row per model, raw numbers, lists joined with '; '.
@@ -52,6 +55,7 @@ def list_row(catalog: Catalog, model: Model) -> dict[str, object]:
         "organization": catalog.organizations[model.organization].name,
         "released": model.released.date if model.released else "",
         "parameters": render_card.parameters_display(model.parameters),
+        "active": render_card.parameters_display(model.active_parameters) if model.active_parameters else "",
         "context": _context_display(model),
         "stage": model.stage.value,
         "weights": model.weights.value + (f" · {terms}" if (terms := _license_terms(catalog, model)) else ""),
@@ -79,7 +83,8 @@ def _context_display(model: Model) -> str:
 def list_styles(model: Model) -> dict[str, str]:
     """Colours for a terminal table: a size by how we know it (official, derived, estimate, undisclosed)."""
     status = model.parameters.status.value if model.parameters else ""
-    return {"id": "bold", "parameters": STATUS_STYLES.get(status, "dim")}
+    active = model.active_parameters.status.value if model.active_parameters else ""
+    return {"id": "bold", "parameters": STATUS_STYLES.get(status, "dim"), "active": STATUS_STYLES.get(active, "dim")}
 
 
 def csv_row(catalog: Catalog, model: Model) -> dict[str, object]:
@@ -213,7 +218,8 @@ def list_view(catalog: Callable[[], Catalog], listed: Sequence, matched: int, ex
         rows = tuple(list_row(catalog(), m) for m in shown)
         kept = {FILTER_COLUMNS[f] for f in filtered if f in FILTER_COLUMNS}  # what the user filtered on stays
         optional = tuple(c for c in LIST_OPTIONAL if c not in kept)
-        return Table(LIST_COLUMNS, rows, tuple(list_styles(m) for m in shown), optional, whole=("id",))
+        columns = LIST_COLUMNS if "active" in kept or any(r["active"] for r in rows) else _WITHOUT_ACTIVE
+        return Table(columns, rows, tuple(list_styles(m) for m in shown), optional, whole=("id",))
 
     notes = exclusion_notes(excluded)
     if not matched:

@@ -13,6 +13,7 @@ from taxonomy_cli.safety import inert
 Columns = Sequence[tuple[str, str]]
 Rows = Sequence[Mapping[str, object]]
 LIST_SEPARATOR = "; "
+WORD_CAP = 14  # a table keeps words up to this long whole when the terminal allows; longer ones may fold
 
 
 def cell(value: object) -> str:
@@ -122,13 +123,23 @@ def rich_table(
         caption=Text(caption, style="dim") if caption else None,
         caption_justify="left",
     )
+    texts = {key: [label, *(cell(row.get(key)) for row in rows)] for key, label in shown}
+    least = {key: min(max(map(len, texts[key])), (width or 80) // 2) for key, _ in shown if key in whole}
+    words = {key: min(max((len(w) for text in texts[key] for w in text.split()), default=0), WORD_CAP)
+             for key, _ in shown if key not in whole}
+    room = (width or 80) - sum(least.values()) - 3 * len(shown) - 1
+    for key in list(words):  # left to right, while there is room: too narrow for one, rich folds its long words
+        if words[key] > room:
+            del words[key]
+        else:
+            room -= words[key]
     for key, label in shown:
         right = bool(rows) and all(_is_number(row.get(key)) for row in rows)
         if key in whole:  # an id, a command to copy: never broken mid-word, whatever else must fold
-            longest = max((len(cell(row.get(key))) for row in rows), default=len(label))
-            table.add_column(Text(inert(label)), no_wrap=True, min_width=min(max(longest, len(label)), (width or 80) // 2))
+            table.add_column(Text(inert(label)), no_wrap=True, min_width=least[key])
             continue
-        table.add_column(Text(inert(label)), justify="right" if right else "left", overflow="fold")
+        table.add_column(Text(inert(label)), justify="right" if right else "left", overflow="fold",
+                         min_width=words.get(key) or None)  # a word such as 'undisclosed' stays whole when it can
     for index, row in enumerate(rows):
         row_styles = styles[index] if styles else {}
         table.add_row(*(Text(inert(cell(row.get(key))), style=row_styles.get(key, "")) for key, _ in shown))

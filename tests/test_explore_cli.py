@@ -552,7 +552,8 @@ def test_a_pasted_snapshot_or_repository_says_which_model_it_is_a_version_of(tax
 @pytest.mark.parametrize(
     ("args", "kept"),
     [(("--org", "meta"), "Organization"), (("--license", "Llama-3.1-Community-License"), "Weights"),
-     (("--category", "slm"), "Categories"), (("--since", "2025"), "Released"), (("--commercial",), "Weights")],
+     (("--category", "slm"), "Categories"), (("--since", "2025"), "Released"), (("--commercial",), "Weights"),
+     (("--moe",), "Active"), (("--active-params", "1B..20B"), "Active"), (("--params", "1B..8B"), "Params")],
 )  # fmt: skip
 def test_a_narrow_table_keeps_the_filtered_column_and_whole_ids(taxo, columns, args, kept):
     """At 100 columns (and 80, 60) `list` drops other columns first, never the one filtered on, and never breaks
@@ -576,3 +577,27 @@ def test_search_finds_organisations_and_sources_with_what_to_run_next(taxo):
     assert hits[0]["command"] == "taxo sources phi-1"
     hits = taxo.json("search", "arxiv.org/abs/2310.06825")["hits"]
     assert hits[0]["kind"] == "source" and hits[0]["command"] == "taxo sources mistral-7b"
+
+
+@pytest.mark.parametrize(
+    ("tag", "ident"),
+    [("qwen3:8b", "qwen-3-8b"), ("gemma3:4b", "gemma-3-4b"), ("phi4", "phi-4"), ("phi3:mini", "phi-3-mini"),
+     ("deepseek-r1:7b", "deepseek-r1-distill-qwen-7b"), ("gpt-oss:20b", "gpt-oss-20b")],
+)  # fmt: skip
+def test_an_ollama_tag_shows_the_model_ollama_serves_under_it(taxo, tag, ident):
+    """Ollama library tags (ollama.com/library/...) that name one catalogue model show its card, text and JSON."""
+    result = taxo("show", tag)
+    assert result.exit_code == 0 and f"({ident})" in result.stdout.splitlines()[0]
+    assert taxo.json("show", tag)["id"] == ident
+
+
+def test_a_listing_with_mixture_of_experts_models_shows_their_active_parameters(taxo):
+    """Plain and table output gain an Active column when a listed model has an active-parameter figure; a listing
+    of dense models has none; JSON and CSV are unchanged (active_parameters)."""
+    plain = taxo("list", "--moe").stdout.splitlines()
+    assert plain[0].split()[4:6] == ["Params", "Active"]
+    row = next(line.split() for line in plain if line.startswith("mixtral-8x7b "))
+    size = next(m for m in taxo.json("list", "--moe")["models"] if m["id"] == "mixtral-8x7b")["parameters"]
+    assert row[row.index(size["display"]) + 1] == size["active_detail"]["display"]  # the card's figure, beside it
+    assert "Active" not in taxo("list", "--family", "gemma-2").stdout.splitlines()[0]
+    assert "active_parameters" in taxo("list", "--moe", "--format", "csv").stdout.splitlines()[0]

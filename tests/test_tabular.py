@@ -64,6 +64,22 @@ def test_rich_table_drops_optional_columns_to_fit_and_keeps_markup_literal():
     assert max(len(line) for line in narrow.splitlines()) <= 24
 
 
+def test_rich_table_keeps_ids_and_words_whole_when_the_width_allows():
+    """A narrow table wraps between words ('undisclosed', 'Organization' whole) and never inside an id, while
+    long sentences still fold to fit."""
+    from rich.console import Console
+
+    columns = [("id", "ID"), ("org", "Organization"), ("size", "Params"), ("note", "Note")]
+    rows = [{"id": "qwen-3-235b-a22b-thinking", "org": "Alibaba Cloud", "size": "undisclosed",
+             "note": "a long remark that has to wrap over several lines " * 2}]  # fmt: skip
+    console = Console(file=io.StringIO(), width=70, color_system=None)
+    console.print(tabular.rich_table(columns, rows, width=70, whole=("id",)))
+    out = console.file.getvalue()
+    words = out.split()
+    assert {"qwen-3-235b-a22b-thinking", "undisclosed", "Organization"} <= set(words)
+    assert max(len(line) for line in out.splitlines()) <= 70
+
+
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.dictionaries(st.sampled_from(["id", "name", "size"]), st.text(max_size=12)), max_size=5))
 def test_every_writer_gives_one_header_line_and_no_raw_control_characters(rows):
