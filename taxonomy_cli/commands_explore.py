@@ -216,10 +216,10 @@ def search(
     from taxonomy_cli.output import emit
 
     words = " ".join(query)
-    hits = explore.search(_derived(ctx, "search", explore.search_index, dict), words)
-    if not hits:
+    found = explore.search(_derived(ctx, "search", explore.search_index, dict), words, limit)
+    if not found.matched:
         raise NotFound(f"nothing matches {words!r} (try a shorter or different word, or 'taxo list')")
-    emit(render_list.search_view(words, hits, limit), output_format.value, pager)
+    emit(render_list.search_view(words, found), output_format.value, pager)
 
 
 @app.command()

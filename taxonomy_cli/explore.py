@@ -7,7 +7,10 @@ resolved here, so a typo is a usage error with a hint, never an empty list that 
 from __future__ import annotations
 
 import re
+from array import array
+from bisect import bisect_left, insort
 from collections.abc import Iterable, Sequence
+from itertools import accumulate
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -353,9 +356,13 @@ _WEIGHTS = {
     "technical": 0.35, "title": 0.6, "url": 0.5,
 }  # fmt: skip
 _NAME_FIELDS = frozenset({"id", "name", "alias", "organization", "family"})
+_STRONG = frozenset({"id", "name"})  # the fields that weigh most
+_FIELD_GROUPS = (_STRONG, _NAME_FIELDS - _STRONG, frozenset(_WEIGHTS) - _NAME_FIELDS)  # see _bound
 _KIND_ORDER = {"model": 0, "family": 1, "term": 2, "myth": 3, "organization": 4, "source": 5}
 _STOP_WORDS = frozenset({"a", "an", "and", "for", "in", "is", "of", "on", "the", "to", "what"})
 _WORD = re.compile(r"[0-9a-z]+")
+TYPO = 0.8  # the most a typo scores (times difflib's ratio, itself at most 1)
+NAME_PART = 0.92  # the score of a whole name that begins with the query (below 1: the name itself)
 FUZZY = 0.75  # difflib ratio at or above which two words count as a typo of each other
 
 
@@ -372,84 +379,210 @@ class Hit:
     command: str
 
 
-def search(index: dict, query: str) -> tuple[Hit, ...]:
+@dataclass(frozen=True, slots=True)
+class Found:
+    """What a search found: its best hits (all, or the first `limit`) and how many records match in all."""
+
+    hits: tuple[Hit, ...]
+    matched: int
+
+
+def search(index: dict, query: str, limit: int | None = None) -> Found:
     """Ranked, typo-tolerant matches over models, families, terms, myths, organisations and sources.
 
-    `index` is `search_index(catalog)`. Only the documents it says can match are scored, by the same scorer, so the
-    hits are exactly those of scoring every document."""
+    `index` is `search_index(catalog)`. Only the documents it says can match are looked at; of those, only the ones
+    whose best possible score could still place them among the first `limit` are scored in full (the rest are only
+    counted), so the hits are exactly the first `limit` of scoring every document."""
     words = [w for w in _WORD.findall(query.casefold()) if w not in _STOP_WORDS] or _WORD.findall(query.casefold())
     target = normalise(query)
     if not target:
         raise UsageError("search for a word, e.g. taxo search mistral")
     scorer = _Scorer(target, words)
-    best: dict[tuple[str, str], Hit] = {}
-    documents = index["documents"]
-    for number in candidates(index, scorer):
-        kind, ident, name, command, fields = documents[number]
-        for field, text in fields:
-            score = scorer.score(field, text)
-            if score <= 0:
-                continue
-            key = (kind, ident)
-            if key not in best or score > best[key].score:
-                best[key] = Hit(kind, ident, name, field, _snippet(text, scorer, field), round(score, 3), command)
-    return tuple(sorted(best.values(), key=lambda h: (-h.score, _KIND_ORDER[h.kind], h.name.casefold(), h.id)))
+    found, sure, strong, close = candidates(index, scorer)
+    one_word = len(words) == 1 and words[0] == target
+    named = {*_postings(index["names"], target), *_postings(index["other_names"], target)}  # a name is the query
+    ranks, weights = _unpacked("I", index["ranks"]), _unpacked("H", index["weights"])
+    queue = []  # (the best sort key a document could reach, its number), best first
+    for number in found:
+        typed = one_word and number not in named
+        bound = _bound(weights[3 * number : 3 * number + 3], typed, number in strong, number in close)
+        queue.append((-round(bound, 3), ranks[number], number))
+    queue.sort()
+    matched = 0
+    ranked: list[tuple] = []  # (sort key, field, text, kind, name, command) of the best so far, in order
+    for best, rank, number in queue:
+        if limit is not None and len(ranked) == limit and (best, rank) > ranked[-1][0]:
+            # it cannot be shown (nor can any after it): only whether it matches at all counts
+            matched += number in sure or any(scorer.score(f, t) > 0 for f, t in document(index, number)[4])
+            continue
+        kind, ident, name, command, fields = document(index, number)
+        score, field, text = max(((scorer.score(f, t), f, t) for f, t in fields), key=lambda scored: scored[0])
+        if score <= 0:
+            continue
+        matched += 1
+        insort(ranked, ((-round(score, 3), rank), field, text, kind, ident, name, command))
+        del ranked[len(ranked) if limit is None else limit :]
+    hits = tuple(Hit(kind, ident, name, field, _snippet(text, scorer, field), -key[0], command)
+                 for key, field, text, kind, ident, name, command in ranked)  # fmt: skip
+    return Found(hits, matched)
+
+
+def _bound(weights: Sequence[int], one_word: bool, strong: bool, close: bool) -> float:
+    """The most a document can score (see _Scorer._score), from the weights (x 1000) of its best id or name, other
+    name field (alias, organisation, family) and other field: an id or name counts only if `strong` (the index
+    says it can match). For one word that no name of the document is, a name field scores at most NAME_PART of its
+    weight, and an id or name that is not `close` (holds neither the word nor a word it begins) a typo's TYPO."""
+    best_name, other_name, other = (weight / 1000 for weight in weights)
+    part = NAME_PART if one_word else 1.0
+    return max(best_name * (TYPO if one_word and not close else part) if strong else 0.0, other_name * part, other)
+
+
+def _unpacked(code: str, data: bytes) -> array:
+    numbers = array(code)
+    numbers.frombytes(data)
+    return numbers
+
+
+_SEPARATOR = "\x00"  # between the parts of an indexed document (a NUL in a catalogue text is indexed as U+FFFD)
+
+
+def document(index: dict, number: int) -> tuple[str, str, str, str, tuple[tuple[str, str], ...]]:
+    """An indexed document's parts: (kind, id, name, command, ((field, text), ...))."""
+    offsets = memoryview(index["offsets"]).cast("I")
+    text = index["documents"][offsets[number] : offsets[number + 1]].decode("utf-8")
+    kind, ident, name, command, *fields = text.split(_SEPARATOR)
+    return kind, ident, name, command, tuple(zip(fields[::2], fields[1::2]))
+
+
+def document_count(index: dict) -> int:
+    return len(index["offsets"]) // array("I").itemsize - 1
 
 
 def search_index(catalog: Catalog) -> dict:
     """Everything search reads, so that a query needs neither the catalogue nor a pass over all of it:
 
-    - documents: (kind, id, name, command, ((field, text), ...)) for every model, family, term, myth,
-      organisation and source;
-    - words: each word of any field -> the documents holding it;
-    - names: each whole name (a name-like field's words run together: 'gpt4turbo') -> the documents holding it,
-      and name_lines, all of them one per line, so that the query is found inside names at C speed;
-    - by_length: the words and names by length, for the typo check, which needs a similar length.
+    - documents: every model, family, term, myth, organisation and source, encoded one after the other, and
+      offsets, where each begins (see `document`): reading the index makes two objects, not one per field;
+    - words: each word of any field -> the numbers of the documents holding it, packed (see `_postings`), and
+      strong_words: the same for the fields that weigh most (id and name), so that a query scores in full only
+      the documents that can be among the first hits;
+    - names: each whole id or name (its words run together: 'gpt4turbo') -> the documents
+      holding it, and name_lines, all of them one per line, so that the query is found inside names at C speed;
+      other_names and other_name_lines: the same for aliases, organisation and family names;
+    - ranks: each document's place in the order of hits of the same score (kind, name, id), and weights: the
+      weight of its best id or name, other name field and other field, so that a query needs to read only the
+      documents it scores;
+    - by_length: the words and names by length, each with the set of its letters as bits, for the typo check,
+      which needs a similar length and most of the same letters.
 
-    Plain tuples, dicts and strings: it is cached beside the catalogue (see cache.derived)."""
-    documents = tuple(_documents(catalog))
+    Plain tuples, dicts, strings and bytes: it is cached beside the catalogue (see cache.derived)."""
+    documents, keys, weights = [], [], []
     words: dict[str, set[int]] = {}
+    strong: dict[str, set[int]] = {}
     names: dict[str, set[int]] = {}
-    for number, (_, _, _, _, fields) in enumerate(documents):
+    other_names: dict[str, set[int]] = {}
+    for number, (kind, ident, name, command, fields) in enumerate(_documents(catalog)):
+        parts = [kind, ident, name, command]
+        keys.append((_KIND_ORDER[kind], name.casefold(), ident))
+        weights += (max((_WEIGHTS[f] for f, _ in fields if f in group), default=0.0) for group in _FIELD_GROUPS)
         for field, text in fields:
+            parts += [field, text]
             found = _WORD.findall(text.casefold())
             for word in found:
                 words.setdefault(word, set()).add(number)
+                if field in _STRONG:
+                    strong.setdefault(word, set()).add(number)
             if field in _NAME_FIELDS:
-                names.setdefault("".join(found), set()).add(number)
+                (names if field in _STRONG else other_names).setdefault("".join(found), set()).add(number)
+        documents.append(_SEPARATOR.join(p.replace(_SEPARATOR, "\ufffd") for p in parts).encode("utf-8"))
     by_length: dict[int, set[str]] = {}
-    for word in [*words, *names]:
+    for word in [*words, *names, *other_names]:
         by_length.setdefault(len(word), set()).add(word)
+    grouped = {length: tuple(sorted(group)) for length, group in sorted(by_length.items())}
     return {
-        "documents": documents,
-        "words": {word: tuple(sorted(numbers)) for word, numbers in words.items()},
-        "names": {name: tuple(sorted(numbers)) for name, numbers in names.items()},
+        "documents": b"".join(documents),
+        "offsets": array("I", accumulate(map(len, documents), initial=0)).tobytes(),
+        "ranks": array("I", _ranks(keys)).tobytes(),
+        "weights": array("H", (round(weight * 1000) for weight in weights)).tobytes(),
+        "words": _packed(words),
+        "strong_words": _packed(strong),
+        "names": _packed(names),
         "name_lines": "\n" + "\n".join(names) + "\n",
-        "by_length": {length: tuple(sorted(group)) for length, group in sorted(by_length.items())},
+        "other_names": _packed(other_names),
+        "other_name_lines": "\n" + "\n".join(other_names) + "\n",
+        "by_length": {length: (group, array("Q", map(_letters, group)).tobytes()) for length, group in grouped.items()},
     }
 
 
-def candidates(index: dict, scorer: _Scorer) -> set[int]:
+def _ranks(keys: Sequence[tuple]) -> list[int]:
+    ranks = [0] * len(keys)
+    for rank, number in enumerate(sorted(range(len(keys)), key=keys.__getitem__)):
+        ranks[number] = rank
+    return ranks
+
+
+def _packed(table: dict[str, set[int]]) -> dict[str, bytes]:
+    return {key: array("I", sorted(numbers)).tobytes() for key, numbers in table.items()}
+
+
+def _postings(table: dict, key: str) -> Sequence[int]:
+    """The document numbers of a word or name (packed as unsigned ints: one object, not one per number)."""
+    return _unpacked("I", table.get(key, b""))
+
+
+_LETTER_BITS = {c: 1 << bit for bit, c in enumerate("0123456789abcdefghijklmnopqrstuvwxyz")}
+
+
+def _letters(word: str) -> int:
+    """The set of a word's letters and digits as bits (the only characters indexed words have)."""
+    bits = 0
+    for c in set(word):
+        bits |= _LETTER_BITS.get(c, 0)
+    return bits
+
+
+def candidates(index: dict, scorer: _Scorer) -> tuple[set[int], set[int], set[int], set[int]]:
     """The documents that can score above zero: those with, for every query word, a word similar to it (the same,
-    one it begins, or a typo of it); and those with a whole name that holds the query or is a typo of it."""
-    words, names = index["words"], index["names"]
+    one it begins, or a typo of it); and those with a whole name that holds the query or is a typo of it. Then the
+    ones of them sure to: for a one-word query, a document holding a word similar to it; a name that is a typo.
+    And the ones whose id or name can: the same, in those fields; and of those, the `close` ones: for a one-word
+    query, an id or name holding the word or a word it begins, or a name holding the query."""
     found: set[int] | None = None
+    strong: set[int] | None = None
+    close: set[int] = set()
     for query_word in scorer.words:
         holding: set[int] = set()
+        holding_strong: set[int] = set()
         for word in _similar_words(index, scorer, query_word):
-            holding.update(words[word])
+            holding.update(_postings(index["words"], word))
+            holding_strong.update(_postings(index["strong_words"], word))
+            if len(scorer.words) == 1 and word.startswith(query_word):
+                close.update(_postings(index["strong_words"], word))
         found = holding if found is None else found & holding
-    found = found or set()
-    target, lines = scorer.target, index["name_lines"]
-    at = lines.find(target)
-    while at >= 0:  # every whole name the query is part of
-        start, end = lines.rfind("\n", 0, at) + 1, lines.find("\n", at)
-        found.update(names.get(lines[start:end], ()))
-        at = lines.find(target, end)
+        strong = holding_strong if strong is None else strong & holding_strong
+    found, strong = found or set(), strong or set()
+    sure = set(found) if len(scorer.words) == 1 else set()
+    target = scorer.target
+    for table, lines in (("names", "name_lines"), ("other_names", "other_name_lines")):
+        names, lines = index[table], index[lines]
+        at = lines.find(target)
+        while at >= 0:  # every whole name the query is part of
+            start, end = lines.rfind("\n", 0, at) + 1, lines.find("\n", at)
+            holding = _postings(names, lines[start:end])
+            found.update(holding)
+            if table == "names":
+                strong.update(holding)
+                close.update(holding)
+            at = lines.find(target, end)
     for name in _near_in_length(index, target):
-        if name in names and scorer.similar(target, name):
-            found.update(names[name])
-    return found
+        for table in ("names", "other_names"):
+            if name in index[table] and scorer.similar(target, name):
+                holding = _postings(index[table], name)
+                found.update(holding)
+                sure.update(holding)
+                if table == "names":
+                    strong.update(holding)
+    return found, sure, strong, close
 
 
 def _similar_words(index: dict, scorer: _Scorer, query_word: str) -> set[str]:
@@ -457,9 +590,7 @@ def _similar_words(index: dict, scorer: _Scorer, query_word: str) -> set[str]:
     words = index["words"]
     similar = {query_word} if query_word in words else set()
     if len(query_word) >= 3:  # the longer words it begins: in each (sorted) group, a run from where it would sort
-        from bisect import bisect_left
-
-        for length, group in index["by_length"].items():
+        for length, (group, _) in index["by_length"].items():
             if length > len(query_word):
                 at = bisect_left(group, query_word)
                 while at < len(group) and group[at].startswith(query_word):
@@ -471,12 +602,21 @@ def _similar_words(index: dict, scorer: _Scorer, query_word: str) -> set[str]:
 
 
 def _near_in_length(index: dict, word: str) -> Iterable[str]:
-    """The indexed words and names whose length allows them to be a typo of `word` (see _Scorer._similar)."""
+    """The indexed words and names that can be a typo of `word` (see _Scorer._similar): of a similar length, and
+    with enough of its letters. difflib's ratio is at most 2 x the letters two words share / their lengths, and a
+    word shares at most its letters in common with `word` plus however many of `word`'s letters repeat."""
     if len(word) < 4:
-        return ()
+        return
     shortest, longest = int(len(word) * (FUZZY - 0.1)) - 1, int(len(word) / (FUZZY - 0.1)) + 1
-    by_length = index["by_length"]
-    return (w for length in range(max(shortest, 1), longest + 1) for w in by_length.get(length, ()))
+    letters = _letters(word)
+    repeats = len(word) - letters.bit_count()
+    bits = array("Q")
+    for length in range(max(shortest, 1), longest + 1):
+        group, packed = index["by_length"].get(length, ((), b""))
+        need = FUZZY * (len(word) + length) / 2 - repeats
+        del bits[:]
+        bits.frombytes(packed)
+        yield from (w for w, b in zip(group, bits) if (b & letters).bit_count() >= need)
 
 
 def _documents(catalog: Catalog):
@@ -549,7 +689,7 @@ class _Scorer:
         if matcher.real_quick_ratio() < FUZZY or matcher.quick_ratio() < FUZZY:
             return 0.0
         ratio = matcher.ratio()
-        return 0.8 * ratio if ratio >= FUZZY else 0.0
+        return TYPO * ratio if ratio >= FUZZY else 0.0
 
     def score(self, field: str, text: str) -> float:
         """Memoised by (field, text): organisation names and architectures repeat across thousands of models."""
@@ -582,7 +722,7 @@ class _Scorer:
         if at < 0 or (at > 0 and len(target) < 3):
             return self.similar(target, whole)
         if at in edges and at + len(target) in edges:
-            return 0.92 if at == 0 else 0.85
+            return NAME_PART if at == 0 else 0.85
         return 0.6
 
     def _words_score(self, words: list[str]) -> float:

@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 from taxonomy_cli import queries, render_card
 from taxonomy_cli.document import STATUS_STYLES, Table, View
-from taxonomy_cli.explore import EXCLUSION_REASONS, Hit
+from taxonomy_cli.explore import EXCLUSION_REASONS, Found, Hit
 from taxonomy_cli.records import Catalog, Model
 from taxonomy_cli.units import short_context
 
@@ -235,13 +235,13 @@ def list_view(catalog: Callable[[], Catalog], listed: Sequence, matched: int, ex
     )
 
 
-def search_view(query: str, hits: Sequence[Hit], limit: int) -> View:
-    """`taxo search`: the best `limit` hits, each with where it matched and the command to see it."""
-    shown = hits[:limit]
-    notes = (f"showing {len(shown)} of {len(hits)} hits (--limit {len(hits)} for all)",) if len(shown) < len(hits) else ()
+def search_view(query: str, found: Found) -> View:
+    """`taxo search`: the best hits (as many as asked for), each with where it matched and the command to see it."""
+    shown, matched = found.hits, found.matched
+    notes = (f"showing {len(shown)} of {matched} hits (--limit {matched} for all)",) if len(shown) < matched else ()
     rows = tuple(hit_row(h) for h in shown)
     return View(
-        lambda: search_data(query, shown, len(hits)),
+        lambda: search_data(query, shown, matched),
         table=lambda: Table(SEARCH_COLUMNS, rows, tuple(hit_styles(h) for h in shown), SEARCH_OPTIONAL,
                             whole=("command",)),
         csv=lambda: Table(SEARCH_CSV_COLUMNS, rows),

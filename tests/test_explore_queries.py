@@ -180,29 +180,29 @@ def test_sorting_puts_unknowns_last_even_reversed(catalog):
 
 
 def test_search_forgives_a_typo(catalog):
-    hits = explore.search(explore.search_index(catalog), "mistrall")
+    hits = explore.search(explore.search_index(catalog), "mistrall").hits
     top = {(h.kind, h.id) for h in hits[:4]}  # after the families named Mistral
     assert ("model", "mistral-7b") in top
 
 
 def test_search_says_where_each_hit_matched(catalog):
-    hits = {h.id: h for h in explore.search(explore.search_index(catalog), "zorblax")}
+    hits = {h.id: h for h in explore.search(explore.search_index(catalog), "zorblax").hits}
     assert hits["ex-big"].field in ("architecture", "description")
     assert "zorblax" in hits["ex-big"].matched
-    org = {h.id: h for h in explore.search(explore.search_index(catalog), "example co")}
+    org = {h.id: h for h in explore.search(explore.search_index(catalog), "example co").hits}
     assert org["ex-small"].field == "organization"
 
 
 def test_search_ranks_an_exact_name_above_a_partial_one(catalog):
-    hits = [h.id for h in explore.search(explore.search_index(catalog), "o1") if h.kind == "model"]
+    hits = [h.id for h in explore.search(explore.search_index(catalog), "o1").hits if h.kind == "model"]
     assert hits[0] == "o1"
     assert set(hits[1:3]) == {"o1-mini", "o1-preview"}
 
 
 def test_search_finds_terms_and_myths_and_points_to_the_right_command(catalog):
-    term = next(h for h in explore.search(explore.search_index(catalog), "small language model") if h.kind == "term")
+    term = next(h for h in explore.search(explore.search_index(catalog), "small language model").hits if h.kind == "term")
     assert term.id == "slm" and term.command == "taxo explain slm"
-    myth = next(h for h in explore.search(explore.search_index(catalog), "170 trillion") if h.kind == "myth")
+    myth = next(h for h in explore.search(explore.search_index(catalog), "170 trillion").hits if h.kind == "myth")
     assert myth.command == "taxo show gpt-4"
 
 
@@ -217,7 +217,8 @@ def index(catalog):
 
 
 def _words_of(catalog) -> list[str]:
-    documents = explore.search_index(catalog)["documents"]
+    index = explore.search_index(catalog)
+    documents = (explore.document(index, number) for number in range(explore.document_count(index)))
     return sorted({w for *_, fields in documents for _, text in fields for w in text.split() if w.isalnum()})
 
 
@@ -239,20 +240,23 @@ def _typos(draw, word: str) -> str:
 @settings(max_examples=150)
 @given(data=st.data())
 def test_search_finds_exactly_what_scoring_every_document_finds(catalog, index, data):
-    """The index only skips documents that cannot match: the hits, their order, scores and snippets are the same
-    as scoring every document, for words of the catalogue, their typos and prefixes, and for anything at all."""
+    """The index only skips documents that cannot match, and a limit only skips scoring the documents that cannot
+    be among the first hits: the hits, their order, scores and snippets, and the count of all matches, are the
+    same as scoring every document, for words of the catalogue, their typos and prefixes, and for anything at all."""
     words = _words_of(catalog)
     picked = data.draw(st.lists(st.sampled_from(words), min_size=1, max_size=3))
     query = " ".join(_typos(data.draw, w) for w in picked)
     query = data.draw(st.one_of(st.just(query), st.text(min_size=1, max_size=12)))
+    limit = data.draw(st.sampled_from([None, 1, 2, 5, 20]))
     try:
-        indexed = explore.search(index, query)
+        indexed = explore.search(index, query, limit)
     except UsageError:
         indexed = "usage error"
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(explore, "candidates", lambda index, scorer: set(range(len(index["documents"]))))
+        patch.setattr(explore, "candidates", lambda index, scorer: (set(range(explore.document_count(index))), set(), *[set(range(explore.document_count(index)))] * 2))
         try:
             everything = explore.search(index, query)
+            everything = explore.Found(everything.hits[:limit], everything.matched)
         except UsageError:
             everything = "usage error"
     assert indexed == everything
