@@ -80,6 +80,6 @@ class View(NamedTuple):
     picture: "Callable[[int], tuple[Line, ...]] | None" = None  # table / plain, laid out to a width
     markdown: "Callable[[], str] | None" = None  # when markdown is not simply the table
     csv: "Callable[[], Table] | None" = None  # when CSV rows are not the table's
-    json_utf8: "Callable[[], bytes | None] | None" = None  # the JSON already encoded (cached pieces), for a pipe
+    json_utf8: "Callable[[], Sequence[bytes | memoryview]] | None" = None  # the JSON already encoded, in pieces
     text: "Callable[[], str] | None" = None  # table / plain: a line or two of plain text (validate's summary)
     notes: tuple = ()

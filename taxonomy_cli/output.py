@@ -51,9 +51,10 @@ def emit_json(data: object) -> None:
     sys.stdout.write(text + "\n")
 
 
-def emit_json_utf8(encoded: bytes, data: Callable[[], object]) -> None:
-    """Write JSON already made by json_text and encoded as UTF-8 (from cached pieces), when the output is a UTF-8
-    pipe or file, as bytes; elsewhere (a terminal, another encoding) `data()` builds the document for emit_json."""
+def emit_json_utf8(encoded: Sequence[bytes | memoryview], data: Callable[[], object]) -> None:
+    """Write JSON already made by json_text and encoded as UTF-8 (cached pieces, written one after the other), when
+    the output is a UTF-8 pipe or file, as bytes; elsewhere (a terminal, another encoding) `data()` builds the
+    document for emit_json."""
     import codecs
 
     try:
@@ -64,8 +65,7 @@ def emit_json_utf8(encoded: bytes, data: Callable[[], object]) -> None:
         emit_json(data())
         return
     sys.stdout.flush()
-    sys.stdout.buffer.write(encoded)  # not `encoded + b"\n"`: a listing of 10,000 models is ~12 MB to copy
-    sys.stdout.buffer.write(b"\n")
+    sys.stdout.buffer.writelines([*encoded, b"\n"])  # never joined: a listing of 10,000 models is 43 MB to copy
 
 
 def emit(view: View, chosen: str = "auto", pager: bool = False) -> None:

@@ -20,8 +20,8 @@ def _empty_cache(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempP
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
 
 
-def cache_files() -> list[Path]:
-    return sorted((Path(os.environ["XDG_CACHE_HOME"]) / "taxo").glob("catalog-*.bin"))
+def cache_files(name: str = "catalog") -> list[Path]:
+    return sorted((Path(os.environ["XDG_CACHE_HOME"]) / "taxo").glob(f"{name}-*.bin"))
 
 
 def answer(result) -> tuple:
@@ -178,10 +178,49 @@ def test_a_folder_where_the_cache_file_should_be_is_no_error(taxo):
 def _replace_body(path: Path, body: bytes) -> None:
     """A cache file with its header (magic, this key) kept and a different, well-formed body."""
     data = path.read_bytes()
-    start = len(cache.MAGIC) + 16
+    start = len(cache.MAGIC) + cache._LENGTHS
     key = data[start : start + int.from_bytes(data[len(cache.MAGIC) : len(cache.MAGIC) + 4], "big")]
-    lengths = len(key).to_bytes(4, "big") + cache._crc(body).to_bytes(4, "big") + len(body).to_bytes(8, "big")
+    lengths = b"".join(n.to_bytes(size, "big") for n, size in ((len(key), 4), (cache._crc(body), 4), (len(body), 8),
+                                                                (len(body), 8)))  # fmt: skip
     path.write_bytes(cache.MAGIC + lengths + key + body)
+
+
+class _Blob:
+    """Pickled as a reference to bytes kept after the pickle, as cache files hold a listing's JSON."""
+
+    def __init__(self, start: int, end: int) -> None:
+        self.where = (start, end)
+
+
+def _pickled_with_blob(value: object, start: int, end: int) -> bytes:
+    import io
+
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.persistent_id = lambda obj: obj.where if isinstance(obj, _Blob) else None
+    pickler.dump(value)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("where", [(0, 10**9), (-5, 3)])
+def test_a_cache_file_pointing_outside_itself_is_rebuilt(taxo, where):
+    """A large value is kept after the pickle and read as a view of the file: a reference to bytes the file does
+    not have is refused (the listing is rebuilt from the catalogue), never read past the file's end."""
+    expected = taxo("list", "--format", "json").stdout
+    [path] = cache_files("models-json")
+    _replace_body(path, _pickled_with_blob((_Blob(*where), (), {}), *where))
+    assert taxo("list", "--format", "json").stdout == expected
+
+
+def test_a_listing_kept_after_the_pickle_is_checked_too(taxo):
+    """The bytes after the pickle count in the file's CRC: one flipped byte there and the listing is rebuilt."""
+    expected = taxo("list", "--format", "json").stdout
+    [path] = cache_files("models-json")
+    data = bytearray(path.read_bytes())
+    at = data.rindex(b"mistral-7b")
+    data[at] = ord("M")
+    path.write_bytes(bytes(data))
+    assert taxo("list", "--format", "json").stdout == expected
 
 
 class _Trap:
