@@ -449,7 +449,7 @@ _SEPARATOR = "\x00"  # between the parts of an indexed document (a NUL in a cata
 def document(index: dict, number: int) -> tuple[str, str, str, str, tuple[tuple[str, str], ...]]:
     """An indexed document's parts: (kind, id, name, command, ((field, text), ...))."""
     offsets = memoryview(index["offsets"]).cast("I")
-    text = index["documents"][offsets[number] : offsets[number + 1]].decode("utf-8")
+    text = str(index["documents"][offsets[number] : offsets[number + 1]], "utf-8")  # bytes, or a view of the cache
     kind, ident, name, command, *fields = text.split(_SEPARATOR)
     return kind, ident, name, command, tuple(zip(fields[::2], fields[1::2]))
 

@@ -68,7 +68,12 @@ def derived_files(name: str) -> list[Path]:
     [*DERIVED.values(), ("search", "small language model"), ("list", "--category", "slm", "--format", "json"),
      ("list", "--org", "meta", "--sort", "params", "--limit", "3", "--format", "json"), ("search", "zzzqqq")],
 )  # fmt: skip
-def test_what_is_derived_from_the_catalogue_answers_the_same_from_the_cache_without_reading_it(taxo, no_yaml, args):
+@pytest.mark.parametrize("blob_bytes", [cache.BLOB_BYTES, 1], ids=["large-bytes-after-the-pickle", "all-bytes-after"])
+def test_what_is_derived_from_the_catalogue_answers_the_same_from_the_cache_without_reading_it(
+    taxo, no_yaml, args, blob_bytes, monkeypatch
+):
+    """The same answers from the cache, whether a bytes value comes back from the pickle or as a view of the file."""
+    monkeypatch.setattr(cache, "BLOB_BYTES", blob_bytes)
     without = taxo(*args, env={"TAXO_NO_CACHE": "1"})
     first = taxo(*args)
     no_yaml()
