@@ -23,6 +23,7 @@ from taxonomy_cli.records import (
     OUTPUT_MODALITIES,
     ArchitectureKind,
     ClaimCue,
+    FINDING_FIELDS,
     REASON_FIELDS,
     Axis,
     Catalog,
@@ -706,7 +707,9 @@ class _Builder:
 
     def add_cue(self, f: _Fields) -> None:
         ident = self.claim_id(f, "cue", self.cues)
-        words = f.texts("words", required=True)
+        template = f.text("says", required=False)
+        says = self.reason_template(f, template, FINDING_FIELDS, "says") if template else None
+        words = f.texts("words", required=template is None)
         category = f.ident("category", required=False)
         self.refer(f, "category", "category", [category] if category else [])
         architecture, output = f.text("architecture", required=False), f.text("output", required=False)
@@ -722,9 +725,9 @@ class _Builder:
         for word in words:
             if len(word) > 100:
                 f.problem("words", "a cue word or phrase is at most 100 characters")
-        allowed = ("id", "words", "category", "architecture", "output", "right_within", "imprecise_within")
+        allowed = ("id", "words", "category", "architecture", "output", "right_within", "imprecise_within", "says")
         if f.finish(allowed) and ident:
-            self.cues[ident] = ClaimCue(ident, words, category, architecture, output, **within)
+            self.cues[ident] = ClaimCue(ident, words, category, architecture, output, **within, says=says)
 
     def add_license(self, f: _Fields) -> None:
         ident = self.claim_id(f, "license", self.licenses)

@@ -69,6 +69,13 @@ def _gate(word: str) -> tuple[tuple[str, frozenset[str]], ...]:
 MAX_SENTENCES = 20_000  # per file, read for claims: a file whose lines name models more often is no article
 
 
+class _Facts(dict):
+    """A finding's facts; a fact its wording names but this finding does not have reads as '?'."""
+
+    def __missing__(self, key: str) -> str:
+        return "?"
+
+
 class Cut(NamedTuple):
     """The end of a file's findings when the file was not read to its end, and why."""
 
@@ -161,8 +168,7 @@ class Checker:
         show = short_context if claim.field == "context_length" else short_count
         if quantity.status is Status.UNDISCLOSED or quantity.value is None:
             return ("unsupported", f"undisclosed by {self._maker(model)}",
-                    f"{self._maker(model)} has not disclosed {model.name}'s {name}: no figure for it is sourced",
-                    quantity.sources)  # fmt: skip
+                    self._says("undisclosed", model, field=name), quantity.sources)  # fmt: skip
         values = [quantity.value, *(a.value for a in quantity.alternatives if a.value)]
         off = min(abs(claim.value - value) / value for value in values)
         cue = self.catalog.cues.get(_TOLERANCE_CUES[claim.field])
@@ -176,7 +182,7 @@ class Checker:
         nearest = min(values, key=lambda value: abs(claim.value - value))
         ratio = claim.value / nearest
         how = f"{ratio:.0f}× too high" if ratio >= 2 else f"{1 / ratio:.0f}× too low" if ratio <= 0.5 else f"{off:.0%} off"
-        return (verdict, fact, f"{model.name}'s {name} is {fact}; the article says {claim.text.strip()} ({how})",
+        return (verdict, fact, self._says("figure", model, field=name, fact=fact, said=claim.text.strip(), how=how),
                 quantity.sources)  # fmt: skip
 
     def _released(self, claim: Claim, model: Model):  # noqa: ANN202
@@ -196,7 +202,7 @@ class Checker:
             verdict = "imprecise" if abs(day - actual[2]) <= 7 else "wrong"
         else:
             return None
-        return verdict, fact, f"{model.name} was first released on {fact}", model.released.sources
+        return verdict, fact, self._says("released", model, fact=fact), model.released.sources
 
     def _organization(self, claim: Claim, model: Model):  # noqa: ANN202
         related = {model.organization}
@@ -208,34 +214,29 @@ class Checker:
         related |= {o.id for o in orgs.values() if o.parent == model.organization}
         if claim.value in related:
             return None
-        maker = self._maker(model)
-        return ("wrong", maker, f"{model.name} is made by {maker}, not {orgs[claim.value].name}",
+        return ("wrong", self._maker(model), self._says("maker", model, said=orgs[claim.value].name),
                 model.sources[:1])  # fmt: skip
 
     def _license(self, claim: Claim, model: Model):  # noqa: ANN202
         licence = self._license_of(model)
         if model.license is None:
-            return ("wrong", f"weights {model.weights.value}: no licence",
-                    f"{model.name}'s weights are not released ({model.weights.value}), so no licence applies to them",
+            return ("wrong", f"weights {model.weights.value}: no licence", self._says("no-licence", model),
                     model.sources[:1])  # fmt: skip
         if licence is not None and claim.value == licence.id:
             return None
         if licence is None and claim.value is None:
             return None
-        return ("wrong", model.license, f"{model.name} is released under {model.license}, not {claim.text}",
+        return ("wrong", model.license, self._says("licence", model, fact=model.license, said=claim.text),
                 licence.sources if licence else model.sources[:1])  # fmt: skip
 
     def _open_source(self, claim: Claim, model: Model):  # noqa: ANN202
         if model.weights.value in ("api", "unreleased"):
-            return ("wrong", f"weights {model.weights.value}",
-                    f"{model.name}'s weights are not released ({model.weights.value}): it is not open source",
-                    model.sources[:1])  # fmt: skip
+            return "wrong", f"weights {model.weights.value}", self._says("not-open", model), model.sources[:1]
         licence = self._license_of(model)
         if licence is None or licence.terms.value == "osi":
             return None
         return ("imprecise", f"open weights under {licence.name} ({licence.terms.value})",
-                f"{model.name}'s weights can be downloaded, but {licence.name} is not an OSI-approved open-source "
-                f"licence ({licence.summary})", licence.sources)  # fmt: skip
+                self._says("open-weights", model, licence=licence.name, summary=licence.summary), licence.sources)  # fmt: skip
 
     def _category(self, claim: Claim, model: Model):  # noqa: ANN202
         membership = queries.verdict(self.catalog, model, claim.value)
@@ -249,20 +250,19 @@ class Checker:
 
     def _architecture(self, claim: Claim, model: Model):  # noqa: ANN202
         if "undisclosed" in model.architecture.lower():
-            return ("unsupported", "architecture undisclosed",
-                    f"{self._maker(model)} has not disclosed {model.name}'s architecture", model.sources[:1])  # fmt: skip
+            return ("unsupported", "architecture undisclosed", self._says("architecture-undisclosed", model),
+                    model.sources[:1])  # fmt: skip
         if claim.value.lower() in model.architecture.lower():
             return None
-        return ("wrong", model.architecture, f"{model.name} is {model.architecture}, not {claim.text}",
+        return ("wrong", model.architecture, self._says("architecture", model, fact=model.architecture, said=claim.text),
                 model.sources[:1])  # fmt: skip
 
     def _output(self, claim: Claim, model: Model):  # noqa: ANN202
         outputs = set(model.outputs) | ({"text"} if "code" in model.outputs else set())
         if claim.value in outputs:
             return None
-        return ("wrong", f"{', '.join(model.inputs)} → {', '.join(model.outputs)}",
-                f"{model.name} takes {', '.join(model.inputs)} and gives {', '.join(model.outputs)}; it does not "
-                f"produce {claim.value}", model.sources[:1])  # fmt: skip
+        inputs, outputs = ", ".join(model.inputs), ", ".join(model.outputs)
+        return ("wrong", f"{inputs} → {outputs}", self._says("output", model, said=claim.value), model.sources[:1])
 
     def _family(self, claim: Claim, family: Family):  # noqa: ANN202
         """A claim about a family as a whole: only where every member says the same (a category, an output)."""
@@ -281,15 +281,14 @@ class Checker:
                                                              or verdicts == {"wrong"}):  # fmt: skip
             # the same finding for every model of the family ('Llama 2 has a 100K context window': each has 4K)
             first = judged[0]
-            return first[0], first[1], f"every model of the {family.name} family: {first[2]}", first[3]
+            return first[0], first[1], self._says("family", family=family.name, finding=first[2]), first[3]
         if claim.field not in ("category", "output", "architecture"):
             return None
         if claim.field == "category" and "contested" in verdicts or len(verdicts) > 1 and "right" in verdicts:
             if claim.field != "category":
                 return None
             return ("contested", "its models differ or the sources disagree",
-                    f"within the {family.name} family the verdicts differ: taxo compare {family.id} "
-                    f"{claim.value}", ())  # fmt: skip
+                    self._says("family-differs", family=family.name, family_id=family.id, said=claim.value), ())
         return None
 
     def _license_of(self, model: Model):  # noqa: ANN202 - License | None
@@ -297,6 +296,17 @@ class Checker:
         if model.id not in self.licences:
             self.licences[model.id] = queries.license_of(self.catalog, model)
         return self.licences[model.id]
+
+    def _says(self, kind: str, model: Model | None = None, **facts: str) -> str:
+        """A finding in the catalogue's own words (catalog/check.yaml, cue `says-KIND`), its facts filled in: the
+        model's name, maker, weights, inputs and outputs, and those given. Without such a cue: the facts, listed."""
+        if model is not None:
+            facts = {"model": model.name, "maker": self._maker(model), "weights": model.weights.value,
+                     "inputs": ", ".join(model.inputs), "outputs": ", ".join(model.outputs), **facts}  # fmt: skip
+        cue = self.catalog.cues.get(f"says-{kind}")
+        if cue is None or cue.says is None:
+            return "; ".join(f"{name}: {value}" for name, value in facts.items())
+        return cue.says.format_map(_Facts(facts))
 
     def _maker(self, model: Model) -> str:
         org = self.catalog.organizations.get(model.organization)

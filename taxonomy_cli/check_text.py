@@ -418,7 +418,7 @@ class Reader:
         self.catalog = catalog
         self.names = names
         cues = catalog.cues
-        self.cue = {ident: _phrase(cue.words) for ident, cue in cues.items()}
+        self.cue = {ident: _phrase(cue.words) for ident, cue in cues.items() if cue.words}
         words = {ident: cue.words for ident, cue in cues.items()}
         self.after = {  # what the words right after a number say it is
             "tokens": _right_after(words.get("tokens", ("tokens",))),

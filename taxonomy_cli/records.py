@@ -296,7 +296,8 @@ class Myth(NamedTuple):
 class ClaimCue(NamedTuple):
     """Words that tell `taxo check` what a sentence claims (catalog/check.yaml): a field's cue words and how close
     a figure must be to count as right (`right_within`, percent) or imprecise (`imprecise_within`); or a phrase
-    that names a category, an architecture or an output; or words that mark a sentence as debunking a claim."""
+    that names a category, an architecture or an output; or words that mark a sentence as debunking a claim; or,
+    with `says` and no words, how a kind of finding is worded."""
 
     id: str
     words: tuple[str, ...]
@@ -305,7 +306,12 @@ class ClaimCue(NamedTuple):
     output: str | None = None
     right_within: int | None = None
     imprecise_within: int | None = None
+    says: str | None = None  # how a finding is worded (a template of FINDING_FIELDS), for the `says-…` cues
 
+
+# The facts a finding's wording (a `says` template in catalog/check.yaml) can name.
+FINDING_FIELDS = ("model", "field", "fact", "said", "how", "maker", "weights", "licence", "summary", "inputs",
+                  "outputs", "family", "family_id", "finding")
 
 # The verdicts of `taxo check`, most serious first (--fail-on takes one of them, or 'never').
 FINDING_VERDICTS = ("wrong", "unsupported", "imprecise", "contested")

@@ -317,6 +317,30 @@ def test_catalog_readme_names_every_cue_taxo_check_reads():
     assert missing == []
 
 
+def test_a_finding_is_worded_by_the_catalogue():
+    """The wording of a finding is catalogue data (check.yaml's `says-…` cues): another template, another text."""
+    from taxonomy_cli.check_judge import Checker
+    from taxonomy_cli.check_text import Article
+    from taxonomy_cli.session import Session
+
+    catalog = Session().catalog()
+    article = Article("a.md", ("Gemma 2B has a context window of 32K tokens.",))
+    [bundled] = Checker(catalog).findings(article)
+    assert bundled.why == "Gemma 2B's context window is 8K (official); the article says 32K (4× too high)"
+    cue = catalog.cues["says-figure"]._replace(says="{model}: the catalogue has {fact}, not {said} ({how}; {licence})")
+    reworded = catalog._replace(cues={**catalog.cues, "says-figure": cue})
+    [finding] = Checker(reworded).findings(article)
+    assert finding.why == "Gemma 2B: the catalogue has 8K (official), not 32K (4× too high; ?)"
+
+
+def test_a_wording_that_names_an_unknown_fact_is_a_catalogue_problem(taxo, tmp_path):
+    (tmp_path / "words.yaml").write_text('check:\n  - id: says-mine\n    says: "{model.name} and {fact:>99}"\n')
+    result = taxo("--catalog", str(tmp_path / "words.yaml"), "validate")
+    assert result.exit_code != 0
+    assert "says: {model.name} is not a fact this text can name" in result.stderr
+    assert "missing required field" not in result.stderr and "Traceback" not in result.stderr
+
+
 # -- bounded: a flood is cut, with a note, and no quote grows with the file ------------------------------------------
 
 
