@@ -47,10 +47,23 @@ _LENGTHS = 24  # after MAGIC: key length (4 bytes), CRC-32 of the body (4), body
 BLOB_BYTES = 1 << 20
 
 
-def load(files: Sequence[Path]) -> Catalog:
-    """The catalogue of `files`: from the cache when it matches them exactly, else from the YAML (then cached)."""
+Stamp = tuple[list[str], "bytes | None"]  # the catalogue files' display names and key (see stamp)
+
+
+def stamp(files: Sequence[Path]) -> Stamp:
+    """What every cache file of these catalogue files is named and keyed by: their display names and the key (None
+    when there is none to be had). A run works it out once (Session) and hands it to each read."""
     names = catalog.display_names(files)
-    place = _place(files, names, "catalog")
+    try:
+        return names, _key(files, names)
+    except Exception:  # noqa: BLE001 - no usable key: no cache, never an error
+        return names, None
+
+
+def load(files: Sequence[Path], stamped: Stamp | None = None) -> Catalog:
+    """The catalogue of `files`: from the cache when it matches them exactly, else from the YAML (then cached)."""
+    names, key = stamped or stamp(files)
+    place = _place(files, names, "catalog", key)
     cached = _read(*place) if place else None
     if type(cached) is Catalog:
         return cached
@@ -60,14 +73,15 @@ def load(files: Sequence[Path]) -> Catalog:
     return loaded
 
 
-def derived(files: Sequence[Path], name: str, build: Callable[[], T], kind: type[T]) -> T:
+def derived(files: Sequence[Path], name: str, build: Callable[[], T], kind: type[T], stamped: Stamp | None = None) -> T:
     """Something computed from the catalogue of `files` alone (a search index, every model's JSON), as a `kind`:
     from the cache when it was computed from exactly these files by this taxo, else built (and cached).
 
     `build` is only called on a miss: it loads the catalogue itself, so a hit never reads the catalogue at all (at
     10,000 models that alone takes ~50 ms). The key is the catalogue's own key, so a derived file is exactly as
     fresh as the catalogue cache beside it. Built of plain values and records only: the same safe unpickler reads it."""
-    place = _place(files, catalog.display_names(files), name)
+    names, key = stamped or stamp(files)
+    place = _place(files, names, name, key)
     cached = _read(*place) if place else None
     if type(cached) is kind:
         return cached
@@ -77,12 +91,13 @@ def derived(files: Sequence[Path], name: str, build: Callable[[], T], kind: type
     return value
 
 
-def _place(files: Sequence[Path], names: Sequence[str], name: str) -> tuple[Path, bytes] | None:
-    """(cache file, key) for what is called `name` and computed from `files`; None when there is to be no cache."""
+def _place(files: Sequence[Path], names: Sequence[str], name: str, key: bytes | None = None) -> tuple[Path, bytes] | None:
+    """(cache file, key) for what is called `name` and computed from `files` (whose key may be given: see stamp);
+    None when there is to be no cache."""
     if os.environ.get(ENV_VAR, "") not in ("", "0"):
         return None
     try:
-        key = _key(files, names) + b"\n" + name.encode()
+        key = (key if key is not None else _key(files, names)) + b"\n" + name.encode()
         path = _folder() / f"{name}-{sys.implementation.cache_tag}-{_crc(repr(names).encode()):08x}.bin"
     except Exception:  # noqa: BLE001 - no usable key or folder: no cache, never an error
         return None

@@ -19,6 +19,7 @@ class Session:
         self.paths = tuple(paths)  # --catalog, in order given (TAXO_CATALOG is read with the bundled files)
         self.debug = debug
         self._files: list[Path] | None = None
+        self._stamp: tuple | None = None
         self._catalog: Catalog | None = None
 
     def files(self) -> list[Path]:
@@ -35,7 +36,8 @@ class Session:
         if self._catalog is None:
             from taxonomy_cli import cache, queries, store
 
-            self._catalog = store.open_catalog(self.files(), queries.INDEXES) or cache.load(self.files())
+            files, stamped = self.files(), self.stamp()
+            self._catalog = store.open_catalog(files, queries.INDEXES, stamped) or cache.load(files, stamped)
             queries.read_placements_with(self._catalog, lambda: self.derived("placements", queries.placements, dict))
         return self._catalog
 
@@ -43,4 +45,12 @@ class Session:
         """What `build` computes from the catalogue: from the cache when it can be, without loading the catalogue."""
         from taxonomy_cli import cache
 
-        return cache.derived(self.files(), name, lambda: build(self.catalog()), kind)
+        return cache.derived(self.files(), name, lambda: build(self.catalog()), kind, self.stamp())
+
+    def stamp(self) -> tuple:
+        """The catalogue files' display names and cache key (cache.stamp), worked out once a run."""
+        if self._stamp is None:
+            from taxonomy_cli import cache
+
+            self._stamp = cache.stamp(self.files())
+        return self._stamp

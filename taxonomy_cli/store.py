@@ -26,7 +26,7 @@ import zlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 
-from taxonomy_cli import cache, catalog as catalog_files
+from taxonomy_cli import cache
 from taxonomy_cli.records import Catalog
 
 STORE_FROM_BYTES = 8 * 1024 * 1024  # of catalogue YAML (the bundled catalogue: ~2 MB; 10,000 rich models: ~20 MB)
@@ -138,14 +138,16 @@ class Lookup(Mapping):
         return self._everything().items()
 
 
-def open_catalog(files: Sequence[Path], indexes: Mapping[str, Callable[[Catalog], Mapping]]) -> Catalog | None:
+def open_catalog(files: Sequence[Path], indexes: Mapping[str, Callable[[Catalog], Mapping]],
+                 stamped: cache.Stamp | None = None) -> Catalog | None:  # fmt: skip
     """A catalogue whose records are read from the store as they are asked for, or None when there is to be no
     store (a small catalogue, no cache) or it cannot be used. `indexes` builds each lookup index (name -> mapping
     of key -> value) from a full catalogue, for writing the store and for walking an index."""
     try:
         if sum(os.stat(path).st_size for path in files) < STORE_FROM_BYTES:
             return None
-        place = cache._place(files, catalog_files.display_names(files), "store")
+        names, key = stamped or cache.stamp(files)
+        place = cache._place(files, names, "store", key)
         if place is None:
             return None
         store = _open(files, *place, indexes) or _build(files, *place, indexes)
