@@ -186,10 +186,12 @@ def _read(path: Path, key: bytes) -> object:
             body = file.read(pickle_length)  # read on its own: no copy to join it to the head
             if len(body) != pickle_length:
                 return None
-            blobs = _mapped(descriptor, start + key_length + pickle_length, body_length - pickle_length)
+            blobs_at = start + key_length + pickle_length
+            blobs = _mapped(descriptor, blobs_at, body_length - pickle_length)
+            origin = (os.dup(descriptor), blobs_at) if len(blobs) else None  # for file_span, after the file is closed
         if _crc(blobs, _crc(body)) != crc:
             return None
-        return _unpickle(body, 0, blobs)
+        return _unpickle(body, 0, blobs, origin)
     except Exception:  # noqa: BLE001 - whatever is wrong with a cache file, the YAML is the answer
         return None
 
@@ -219,7 +221,22 @@ def _ours(info: os.stat_result) -> bool:
     return not hasattr(os, "getuid") or info.st_uid == os.getuid()
 
 
-def _unpickle(data: bytes, offset: int, blobs: memoryview | None = None) -> object:
+# Each bytes value read back as a view of a cache file (id -> the view itself, kept alive so that the id stays its
+# own; a descriptor of the file; where the value begins in it): what file_span answers from.
+_SPANS: dict[int, tuple[memoryview, int, int]] = {}
+
+
+def file_span(value: object) -> tuple[int, int, int] | None:
+    """(descriptor, offset, length) in its cache file of a bytes value read back as a view of it, so that it can
+    be sent to the output by the system (os.sendfile) without passing through this process; else None."""
+    entry = _SPANS.get(id(value))
+    if entry is None or entry[0] is not value:
+        return None
+    return entry[1], entry[2], len(value)
+
+
+def _unpickle(data: bytes, offset: int, blobs: memoryview | None = None,
+              origin: tuple[int, int] | None = None) -> object:  # fmt: skip
     """Records and plain values only: any other class or function named in the file stops the load. A large bytes
     value kept after the pickle (see _pickle) comes back as a view of `blobs`.
 
@@ -248,7 +265,10 @@ def _unpickle(data: bytes, offset: int, blobs: memoryview | None = None) -> obje
             start, end = pid
             if not 0 <= start <= end <= len(blobs):
                 raise UnpicklingError("a blob outside the file")
-            return blobs[start:end]
+            view = blobs[start:end]
+            if origin is not None:
+                _SPANS[id(view)] = (view, origin[0], origin[1] + start)
+            return view
 
     collecting = gc.isenabled()
     gc.disable()  # tens of thousands of new tuples would trigger many useless collections

@@ -182,13 +182,15 @@ def list_(
     from taxonomy_cli import explore, render_list
     from taxonomy_cli.output import emit
 
-    selection = _select(ctx, filters)
-    ordered = explore.sort_models(selection.models, sort.value, reverse)
-    listed = ordered[:limit] if limit else ordered
     models_json = lambda: _derived(ctx, "models-json", render_list.models_json, tuple)  # noqa: E731
     given = [key for key, value in filters.items() if value]
-    view = render_list.list_view(lambda: _catalog(ctx), listed, len(ordered), selection.excluded, models_json, limit,
-                                 given)  # fmt: skip
+    if given or sort is not SortKey.NAME or reverse:
+        selection = _select(ctx, filters)
+        ordered, excluded = tuple(m.id for m in explore.sort_models(selection.models, sort.value, reverse)), selection.excluded
+    else:  # every model by name: the order every model's cached JSON is kept in, without the listing's records
+        ordered, excluded = models_json()[1], {}
+    listed = ordered[:limit] if limit else ordered
+    view = render_list.list_view(lambda: _catalog(ctx), listed, len(ordered), excluded, models_json, limit, given)
     emit(view, output_format.value, pager)
 
 

@@ -153,7 +153,7 @@ def models_json(catalog: Catalog) -> tuple[bytes, tuple[str, ...], dict[str, tup
     return b",".join(pieces), order, spans
 
 
-def list_json(models_json: tuple[bytes, tuple[str, ...], dict[str, tuple[int, int]]], models: Sequence[Model],
+def list_json(models_json: tuple[bytes, tuple[str, ...], dict[str, tuple[int, int]]], ids: Sequence[str],
               matched: int, excluded: Mapping[str, Sequence[Model]]) -> list[bytes | memoryview]:  # fmt: skip
     """`taxo list --format json` in UTF-8, in pieces to write one after the other (never joined: at 10,000 models
     the listing is 43 MB): {"models": each model in the `show` contract, "matched", "excluded"}, put together from
@@ -162,11 +162,11 @@ def list_json(models_json: tuple[bytes, tuple[str, ...], dict[str, tuple[int, in
 
     joined, order, spans = models_json
     rest = json_text({"matched": matched, "excluded": excluded_data(excluded)}).encode()  # b'{"matched":...}'
-    if tuple(m.id for m in models) == order:
+    if ids is order or tuple(ids) == order:
         return [b'{"models":[', joined, b"],", rest[1:]]
     whole = memoryview(joined)
-    separated: list = [b","] * max(2 * len(models) - 1, 0)  # model, comma, model...
-    separated[::2] = [whole[slice(*spans[m.id])] for m in models]
+    separated: list = [b","] * max(2 * len(ids) - 1, 0)  # model, comma, model...
+    separated[::2] = [whole[slice(*spans[ident])] for ident in ids]
     return [b'{"models":[', b"".join(separated), b"],", rest[1:]]
 
 
@@ -206,13 +206,13 @@ def search_data(query: str, hits: Sequence[Hit], total: int) -> dict:
     return {"query": query, "matched": total, "hits": [{k: hit_row(h)[k] for k in keys} for h in hits]}
 
 
-def list_view(catalog: Callable[[], Catalog], listed: Sequence, matched: int, excluded: Mapping[str, Sequence[Model]],
+def list_view(catalog: Callable[[], Catalog], listed: Sequence[str], matched: int, excluded: Mapping[str, Sequence[Model]],
               models_json: Callable[[], tuple], limit: int | None, filtered: Sequence[str] = ()) -> View:  # fmt: skip
-    """`taxo list`: `listed` (records.Listed, chosen without the catalogue) drawn from the catalogue's records;
+    """`taxo list`: the models `listed` (ids, chosen without the catalogue) drawn from the catalogue's records;
     JSON put together from each model's cached JSON, so a pipe never needs the catalogue at all."""
 
     def models() -> list[Model]:
-        return [catalog().models[m.id] for m in listed]
+        return [catalog().models[ident] for ident in listed]
 
     def table() -> Table:
         shown = models()

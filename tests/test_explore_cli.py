@@ -450,7 +450,7 @@ def test_the_json_listing_put_together_from_each_models_json_is_the_whole_listin
     selection = explore.select(listed, explore.make_filters(listed, **filters))
     ordered = explore.sort_models(selection.models, "params", reverse=True)
     pieces = render_list.models_json(catalog)
-    joined = b"".join(render_list.list_json(pieces, ordered, len(ordered), selection.excluded))
+    joined = b"".join(render_list.list_json(pieces, [m.id for m in ordered], len(ordered), selection.excluded))
     models = [catalog.models[m.id] for m in ordered]
     whole = {"models": [render_card.model_data(catalog, m) for m in models], "matched": len(ordered),
              "excluded": render_list.excluded_data(selection.excluded)}  # fmt: skip

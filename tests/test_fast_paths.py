@@ -5,12 +5,14 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import DATA
 from taxonomy_cli import catalog, queries
 from taxonomy_cli.names import normalise
+from taxonomy_cli.records import CATALOGUE_WEIGHTS
 
 
 def _reference_normalise(text: str) -> str:
@@ -90,3 +92,15 @@ def test_display_names_match_fully_resolved_paths(tmp_path, monkeypatch):
     ]
     monkeypatch.chdir(tmp_path)
     assert catalog.display_names(paths) == [_display_name(p) for p in paths]
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "plain"])
+@pytest.mark.parametrize("extra", [(), ("--limit", "7")])
+def test_the_unfiltered_listing_by_name_answers_as_the_filtered_path_does(taxo, fmt, extra):
+    """`taxo list` with no filter, by name, takes its order from the cached listing JSON without the listing's
+    records: the same answer as a filter that keeps every model (every kind of weights)."""
+    everything = ",".join(w.value for w in CATALOGUE_WEIGHTS)
+    fast = taxo("list", *extra, "--format", fmt)
+    plain = taxo("list", "--weights", everything, *extra, "--format", fmt)
+    assert fast.exit_code == plain.exit_code == 0
+    assert (fast.stdout, fast.stderr) == (plain.stdout, plain.stderr)

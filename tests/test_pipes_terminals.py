@@ -7,6 +7,7 @@ an example.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shlex
@@ -251,6 +252,21 @@ def test_a_listing_in_json_on_an_ascii_output_keeps_exact_strings_and_equals_the
     assert ascii_only.stdout.isascii() and not utf8.stdout.isascii()
     assert json.loads(ascii_only.stdout) == json.loads(utf8.stdout)
     assert "DALL·E" in {m["name"] for m in json.loads(ascii_only.stdout)["models"]}
+
+
+def test_the_listing_sent_from_the_cache_file_is_the_listing(tmp_path):
+    """From the second run on, `list --format json` sends the cached listing straight from the cache file to the
+    output (os.sendfile): to a pipe and to a file it is byte for byte what the first run built and wrote."""
+    env = {"XDG_CACHE_HOME": str(tmp_path / "cache")}
+    built = run(["list", "--format", "json"], **env)
+    piped = run(["list", "--format", "json"], **env)
+    prefix, extra = command("module")
+    with open(tmp_path / "listing.json", "wb") as file:
+        written = subprocess.run([*prefix, "list", "--format", "json"], stdout=file, stderr=subprocess.PIPE,
+                                 env=base_env(**extra, **env), timeout=120)  # fmt: skip
+    assert built.returncode == piped.returncode == written.returncode == 0
+    assert built.stdout == piped.stdout == (tmp_path / "listing.json").read_text(encoding="utf-8")
+    assert json.loads(piped.stdout)["matched"] == len(json.loads(piped.stdout)["models"]) > 500
 
 
 # -- terminals (a pseudo-terminal, so taxo sees a real tty) -------------------------------------------------------
