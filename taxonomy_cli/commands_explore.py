@@ -179,10 +179,12 @@ def list_(
       taxo list --org meta --weights open --params 1B..10B
       taxo list --since 2024 --modality image --format csv > models.csv
     """
+    import functools
+
     from taxonomy_cli import explore, render_list
     from taxonomy_cli.output import emit
 
-    models_json = lambda: _derived(ctx, "models-json", render_list.models_json, tuple)  # noqa: E731
+    models_json = functools.cache(lambda: _derived(ctx, "models-json", render_list.models_json, tuple))  # read once
     given = [key for key, value in filters.items() if value]
     if given or sort is not SortKey.NAME or reverse:
         selection = _select(ctx, filters)
