@@ -188,10 +188,9 @@ def _read(path: Path, key: bytes) -> object:
                 return None
             blobs_at = start + key_length + pickle_length
             blobs = _mapped(descriptor, blobs_at, body_length - pickle_length)
-            origin = (os.dup(descriptor), blobs_at) if len(blobs) else None  # for file_span, after the file is closed
-        if _crc(blobs, _crc(body)) != crc:
-            return None
-        return _unpickle(body, 0, blobs, origin)
+            if _crc(blobs, _crc(body)) != crc:
+                return None
+            return _unpickle(body, 0, blobs, (descriptor, blobs_at))
     except Exception:  # noqa: BLE001 - whatever is wrong with a cache file, the YAML is the answer
         return None
 
@@ -202,6 +201,8 @@ def _mapped(descriptor: int, offset: int, length: int) -> memoryview:
         return memoryview(b"")
     import mmap
 
+    global _mapped_since_tidy
+    _mapped_since_tidy += 1
     if hasattr(mmap, "MAP_POPULATE"):
         mapped = mmap.mmap(descriptor, 0, flags=mmap.MAP_SHARED | mmap.MAP_POPULATE, prot=mmap.PROT_READ)
     else:  # pragma: no cover - not Linux
@@ -222,8 +223,33 @@ def _ours(info: os.stat_result) -> bool:
 
 
 # Each bytes value read back as a view of a cache file (id -> the view itself, kept alive so that the id stays its
-# own; a descriptor of the file; where the value begins in it): what file_span answers from.
+# own; a descriptor of the file; where the value begins in it): what file_span answers from. The last few only: a
+# run reads one or two, and a long-lived process (tests) must not keep a descriptor open for every read.
 _SPANS: dict[int, tuple[memoryview, int, int]] = {}
+_KEEP_SPANS = 8
+
+
+_mapped_since_tidy = 0  # cache files mapped since the last tidy (each mapping holds the file open)
+
+
+def tidy() -> None:
+    """After a run, in a process that runs taxo again and again: once more files are mapped than the last few
+    kept, collect what earlier runs left in cycles, so that their mappings (and open files) are let go. One run
+    maps one or two files: a command-line run never collects."""
+    global _mapped_since_tidy
+    if _mapped_since_tidy > _KEEP_SPANS:
+        import gc
+
+        _mapped_since_tidy = 0
+        gc.collect()
+
+
+def _remember_span(view: memoryview, descriptor: int, offset: int) -> None:
+    _SPANS[id(view)] = (view, descriptor, offset)
+    while len(_SPANS) > _KEEP_SPANS:
+        _, old, _ = _SPANS.pop(next(iter(_SPANS)))
+        if old != descriptor and all(entry[1] != old for entry in _SPANS.values()):
+            os.close(old)
 
 
 def file_span(value: object) -> tuple[int, int, int] | None:
@@ -238,7 +264,8 @@ def file_span(value: object) -> tuple[int, int, int] | None:
 def _unpickle(data: bytes, offset: int, blobs: memoryview | None = None,
               origin: tuple[int, int] | None = None) -> object:  # fmt: skip
     """Records and plain values only: any other class or function named in the file stops the load. A large bytes
-    value kept after the pickle (see _pickle) comes back as a view of `blobs`.
+    value kept after the pickle (see _pickle) comes back as a view of `blobs`, which begin at origin[1] in the file
+    open as origin[0].
 
     tuple.__new__ is safe to hand out: it can only make a tuple, or an instance of a tuple subclass it is given,
     and the only classes a file can give it are the allowed record classes."""
@@ -250,6 +277,7 @@ def _unpickle(data: bytes, offset: int, blobs: memoryview | None = None,
     except ImportError:  # pragma: no cover - an interpreter without the C accelerator
         from pickle import Unpickler, UnpicklingError
 
+    kept: list[int] = []  # the descriptor kept for this file's views, once one is handed out
     allowed = {(records.__name__, name): value for name, value in _record_classes().items()}
     allowed[(__name__, _new_record.__name__)] = tuple.__new__  # the same, in C
 
@@ -266,8 +294,10 @@ def _unpickle(data: bytes, offset: int, blobs: memoryview | None = None,
             if not 0 <= start <= end <= len(blobs):
                 raise UnpicklingError("a blob outside the file")
             view = blobs[start:end]
-            if origin is not None:
-                _SPANS[id(view)] = (view, origin[0], origin[1] + start)
+            if origin is not None:  # the file stays open for file_span (a descriptor of its own: this one closes)
+                if not kept:
+                    kept.append(os.dup(origin[0]))
+                _remember_span(view, kept[0], origin[1] + start)
             return view
 
     collecting = gc.isenabled()

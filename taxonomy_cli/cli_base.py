@@ -61,6 +61,7 @@ class _TaxoGroup(typer.core.TyperGroup):
             sys.exit(ExitCode.INTERRUPTED)
         finally:
             _flush_output()
+            _unfreeze()
 
     def make_context(self, info_name, args, parent=None, **extra):  # noqa: ANN001, ANN003, ANN201
         debug = "--debug" in args  # looked at before parsing, which consumes the list
@@ -70,6 +71,19 @@ class _TaxoGroup(typer.core.TyperGroup):
     def invoke(self, ctx):  # noqa: ANN001, ANN201 - click's signature
         with _errors_reported(lambda: bool(ctx.obj and ctx.obj.debug) or _debug_env()):
             return super().invoke(ctx)
+
+
+def _unfreeze() -> None:
+    """Hand what a run froze (cache._unpickle freezes what it loaded, to spare the collector) back to the collector,
+    and let the cache free the files earlier runs mapped: in a process that runs taxo again and again (tests, a
+    plugin), a finished run's cycles and open files do not pile up. A command-line run is over by now: it costs
+    nothing there."""
+    import gc
+
+    gc.unfreeze()
+    cache = sys.modules.get("taxonomy_cli.cache")  # not imported: nothing was read from the cache
+    if cache is not None:
+        cache.tidy()
 
 
 @contextmanager

@@ -392,3 +392,15 @@ def test_the_cache_key_covers_modules_in_sub_packages_too(tmp_path, monkeypatch)
     key = cache._key([], [])
     taxo_modules = cache._modules(Path(cache.__file__).parent)
     assert all(module.encode() in key for module in taxo_modules)
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="counts descriptors in /proc")
+def test_a_long_lived_process_keeps_only_a_few_cache_files_open(taxo):
+    """Each run's listing JSON is a view of its mapped cache file, kept open to be sent from it; a process that runs
+    taxo again and again (tests, an editor plugin) keeps only the last few open (a mapping and a descriptor each,
+    and the few mapped since the last tidy), however many runs."""
+    expected = taxo("list", "--format", "json").stdout
+    before = len(os.listdir("/proc/self/fd"))
+    for _ in range(60):
+        assert taxo("list", "--format", "json").stdout == expected
+        assert len(os.listdir("/proc/self/fd")) - before <= 3 * cache._KEEP_SPANS
