@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 from array import array
-from bisect import bisect_left, insort
+from bisect import bisect_left
+from heapq import heappush, heappushpop
 from collections.abc import Iterable, Sequence
 from itertools import accumulate
 from dataclasses import dataclass
@@ -409,22 +410,27 @@ def search(index: dict, query: str, limit: int | None = None) -> Found:
         queue.append((-round(bound, 3), ranks[number], number))
     queue.sort()
     matched = 0
-    ranked: list[tuple] = []  # (sort key, field, text, kind, name, command) of the best so far, in order
+    kept: list[tuple] = []  # the best so far as ((score, -rank), number, field, text): a heap, the worst on top
     for best, rank, number in queue:
-        if limit is not None and len(ranked) == limit and (best, rank) > ranked[-1][0]:
+        if limit is not None and len(kept) == limit and (best, rank) > (-kept[0][0][0], -kept[0][0][1]):
             # it cannot be shown (nor can any after it): only whether it matches at all counts
             matched += number in sure or any(scorer.score(f, t) > 0 for f, t in document(index, number)[4])
             continue
-        kind, ident, name, command, fields = document(index, number)
-        score, field, text = max(((scorer.score(f, t), f, t) for f, t in fields), key=lambda scored: scored[0])
+        score, field, text = max(((scorer.score(f, t), f, t) for f, t in document(index, number)[4]),
+                                 key=lambda scored: scored[0])  # fmt: skip
         if score <= 0:
             continue
         matched += 1
-        insort(ranked, ((-round(score, 3), rank), field, text, kind, ident, name, command))
-        del ranked[len(ranked) if limit is None else limit :]
-    hits = tuple(Hit(kind, ident, name, field, _snippet(text, scorer, field), -key[0], command)
-                 for key, field, text, kind, ident, name, command in ranked)  # fmt: skip
-    return Found(hits, matched)
+        hit = ((round(score, 3), -rank), number, field, text)
+        if limit is None or len(kept) < limit:
+            heappush(kept, hit)
+        else:
+            heappushpop(kept, hit)
+    hits = []
+    for (score, _), number, field, text in sorted(kept, reverse=True):
+        kind, ident, name, command, _ = document(index, number)
+        hits.append(Hit(kind, ident, name, field, _snippet(text, scorer, field), score, command))
+    return Found(tuple(hits), matched)
 
 
 def _bound(weights: Sequence[int], one_word: bool, strong: bool, close: bool) -> float:
