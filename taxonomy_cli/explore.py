@@ -19,7 +19,7 @@ from taxonomy_cli import queries
 from taxonomy_cli.errors import UsageError
 from taxonomy_cli.names import normalise
 from taxonomy_cli.records import (
-    INPUT_MODALITIES, OUTPUT_MODALITIES, Catalog, Listed, Listing, Model, Quantity, Stage, Status, Weights, CATALOGUE_WEIGHTS,
+    INPUT_MODALITIES, OUTPUT_MODALITIES, Catalog, Listed, Listing, Model, Quantity, Stage, Status, CATALOGUE_WEIGHTS,
 )  # fmt: skip
 
 # -- parsing user words ----------------------------------------------------------------------------------------
