@@ -73,7 +73,8 @@ def load(files: Sequence[Path], stamped: Stamp | None = None) -> Catalog:
     return loaded
 
 
-def derived(files: Sequence[Path], name: str, build: Callable[[], T], kind: type[T], stamped: Stamp | None = None) -> T:
+def derived(files: Sequence[Path], name: str, build: Callable[[], T], kind: type[T],
+            stamped: Stamp | None = None) -> T:  # fmt: skip
     """Something computed from the catalogue of `files` alone (a search index, every model's JSON), as a `kind`:
     from the cache when it was computed from exactly these files by this taxo, else built (and cached).
 
@@ -91,7 +92,8 @@ def derived(files: Sequence[Path], name: str, build: Callable[[], T], kind: type
     return value
 
 
-def _place(files: Sequence[Path], names: Sequence[str], name: str, key: bytes | None = None) -> tuple[Path, bytes] | None:
+def _place(files: Sequence[Path], names: Sequence[str], name: str,
+           key: bytes | None = None) -> tuple[Path, bytes] | None:  # fmt: skip
     """(cache file, key) for what is called `name` and computed from `files` (whose key may be given: see stamp);
     None when there is to be no cache."""
     if os.environ.get(ENV_VAR, "") not in ("", "0"):
@@ -392,7 +394,8 @@ def _write(path: Path, key: bytes, value: object) -> None:
         for blob in blobs:
             crc = _crc(blob, crc)
         length = len(body) + sum(map(len, blobs))
-        lengths = b"".join(n.to_bytes(size, "big") for n, size in ((len(key), 4), (crc, 4), (length, 8), (len(body), 8)))
+        sizes = ((len(key), 4), (crc, 4), (length, 8), (len(body), 8))
+        lengths = b"".join(n.to_bytes(size, "big") for n, size in sizes)
         _make_folder(path.parent)
         import tempfile
 

@@ -181,7 +181,8 @@ class Checker:
         verdict = "imprecise" if off <= close else "wrong"
         nearest = min(values, key=lambda value: abs(claim.value - value))
         ratio = claim.value / nearest
-        how = f"{ratio:.0f}× too high" if ratio >= 2 else f"{1 / ratio:.0f}× too low" if ratio <= 0.5 else f"{off:.0%} off"
+        how = (f"{ratio:.0f}× too high" if ratio >= 2 else f"{1 / ratio:.0f}× too low" if ratio <= 0.5
+               else f"{off:.0%} off")  # fmt: skip
         return (verdict, fact, self._says("figure", model, field=name, fact=fact, said=claim.text.strip(), how=how),
                 quantity.sources)  # fmt: skip
 
@@ -236,7 +237,8 @@ class Checker:
         if licence is None or licence.terms.value == "osi":
             return None
         return ("imprecise", f"open weights under {licence.name} ({licence.terms.value})",
-                self._says("open-weights", model, licence=licence.name, summary=licence.summary), licence.sources)  # fmt: skip
+                self._says("open-weights", model, licence=licence.name, summary=licence.summary),
+                licence.sources)  # fmt: skip
 
     def _category(self, claim: Claim, model: Model):  # noqa: ANN202
         membership = queries.verdict(self.catalog, model, claim.value)
@@ -254,8 +256,8 @@ class Checker:
                     model.sources[:1])  # fmt: skip
         if claim.value.lower() in model.architecture.lower():
             return None
-        return ("wrong", model.architecture, self._says("architecture", model, fact=model.architecture, said=claim.text),
-                model.sources[:1])  # fmt: skip
+        why = self._says("architecture", model, fact=model.architecture, said=claim.text)
+        return "wrong", model.architecture, why, model.sources[:1]
 
     def _output(self, claim: Claim, model: Model):  # noqa: ANN202
         outputs = set(model.outputs) | ({"text"} if "code" in model.outputs else set())

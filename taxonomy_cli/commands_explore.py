@@ -188,7 +188,8 @@ def list_(
     given = [key for key, value in filters.items() if value]
     if given or sort is not SortKey.NAME or reverse:
         selection = _select(ctx, filters)
-        ordered, excluded = tuple(m.id for m in explore.sort_models(selection.models, sort.value, reverse)), selection.excluded
+        ordered = tuple(m.id for m in explore.sort_models(selection.models, sort.value, reverse))
+        excluded = selection.excluded
     else:  # every model by name: the order every model's cached JSON is kept in, without the listing's records
         ordered, excluded = models_json()[1], {}
     listed = ordered[:limit] if limit else ordered

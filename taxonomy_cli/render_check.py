@@ -38,7 +38,8 @@ def checked(path: str, findings: Iterable[Finding | Cut]) -> Checked:
     cut = next((f.why for f in first if isinstance(f, Cut)), "")
     kept = tuple(f for f in first if isinstance(f, Finding))
     if len(kept) > MAX_FINDINGS:
-        kept, cut = kept[:MAX_FINDINGS], f"more than {MAX_FINDINGS:,} findings: only the first {MAX_FINDINGS:,} are reported"
+        kept = kept[:MAX_FINDINGS]
+        cut = f"more than {MAX_FINDINGS:,} findings: only the first {MAX_FINDINGS:,} are reported"
     return Checked(path, kept, cut)
 
 

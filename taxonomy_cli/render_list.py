@@ -206,8 +206,9 @@ def search_data(query: str, hits: Sequence[Hit], total: int) -> dict:
     return {"query": query, "matched": total, "hits": [{k: hit_row(h)[k] for k in keys} for h in hits]}
 
 
-def list_view(catalog: Callable[[], Catalog], listed: Sequence[str], matched: int, excluded: Mapping[str, Sequence[Model]],
-              models_json: Callable[[], tuple], limit: int | None, filtered: Sequence[str] = ()) -> View:  # fmt: skip
+def list_view(catalog: Callable[[], Catalog], listed: Sequence[str], matched: int,
+              excluded: Mapping[str, Sequence[Model]], models_json: Callable[[], tuple], limit: int | None,
+              filtered: Sequence[str] = ()) -> View:  # fmt: skip
     """`taxo list`: the models `listed` (ids, chosen without the catalogue) drawn from the catalogue's records;
     JSON put together from each model's cached JSON, so a pipe never needs the catalogue at all."""
 
